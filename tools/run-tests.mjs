@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Runs every package's tests through Nx, then prints one plain closing line
+// `N passed, N failed` summed over all packages from vitest's JSON reports.
+// CI cannot read vitest's own summary; a run that executed nothing shows as 0 passed.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summarize } from './test-summary.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+rmSync(resolve(root, '.test-reports'), { recursive: true, force: true });
+const extra = process.argv.slice(2);
+const nx = spawnSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'test', '--output-style=static', '--parallel=1', ...extra],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } },
+);
+const { passed, failed, packages } = summarize(root);
+console.log(`test reports: ${packages.join(', ') || 'none'}`);
+const code = nx.status === 0 && failed === 0 && passed > 0 ? 0 : 1;
+if (passed === 0) console.log('no test was executed');
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(code);
