@@ -10,22 +10,38 @@ export function summarize(root) {
   let passed = 0;
   let failed = 0;
   const packages = [];
-  if (!existsSync(dir)) return { passed, failed, packages };
-  for (const file of readdirSync(dir).sort()) {
+  const reports = existsSync(dir) ? readdirSync(dir).sort() : [];
+  for (const file of reports) {
     if (!file.endsWith('.json')) continue;
     const report = JSON.parse(readFileSync(resolve(dir, file), 'utf8'));
     passed += report.numPassedTests ?? 0;
-    // A suite that failed to load has no tests but is still a failure.
-    failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countFailedSuitesWithFailedTests(report);
+    // A test file that failed to load reports no failed test but is still a failure: count it once.
+    failed += (report.numFailedTests ?? 0) + countSuitesFailedWithoutFailedTests(report);
     packages.push(file.replace(/\.json$/, ''));
+  }
+  // A package whose test run died before writing its report is a failure, not a silence.
+  for (const name of packagesWithTests(root)) {
+    if (!packages.includes(name)) {
+      console.log(`no test report from package '${name}': counted as 1 failed`);
+      failed += 1;
+    }
   }
   return { passed, failed, packages };
 }
 
-function countFailedSuitesWithFailedTests(report) {
+function packagesWithTests(root) {
+  const dir = resolve(root, 'packages');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => {
+    const manifest = resolve(dir, name, 'package.json');
+    return existsSync(manifest) && Boolean(JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test);
+  });
+}
+
+function countSuitesFailedWithoutFailedTests(report) {
   let n = 0;
   for (const suite of report.testResults ?? []) {
-    if (suite.status === 'failed' && (suite.assertionResults ?? []).some((a) => a.status === 'failed')) n++;
+    if (suite.status === 'failed' && !(suite.assertionResults ?? []).some((a) => a.status === 'failed')) n++;
   }
   return n;
 }

@@ -1,26 +1,51 @@
-import type { RealArray } from './types';
+import type { Variant2D } from './types';
+
+/** cas(2πi/n) for i < n; indices are reduced mod n in integers, so every angle is < 2π. */
+function casTable(n: number): Float64Array {
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const theta = (2 * Math.PI * i) / n;
+    t[i] = Math.cos(theta) + Math.sin(theta);
+  }
+  return t;
+}
 
 /**
- * Naive O(N²) unnormalised DHT in float64, H[k] = Σ x[n]·cas(2πkn/N).
- * The slow, obvious oracle every fast path is tested against. Not for production use.
+ * Naive O(N²) unnormalised DHT in float64, H[k] = Σ x[j]·cas(2πkj/N), straight from the
+ * definition (with (k·j) mod N looked up in a table of cas values). The slow, obvious
+ * oracle every fast path is tested against — not for production use.
+ *
+ * @example
+ * ```ts
+ * import { referenceDht } from '@ssh-peft/hartley';
+ * referenceDht([1, 0, 0, 0]); // Float64Array [1, 1, 1, 1]
+ * ```
  */
 export function referenceDht(x: ArrayLike<number>): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
+  if (n === 0) return out;
+  const cas = casTable(n);
   for (let k = 0; k < n; k++) {
     let acc = 0;
-    for (let j = 0; j < n; j++) {
-      // (k*j) mod n keeps the angle small so cos/sin stay accurate for large N.
-      const theta = (2 * Math.PI * ((k * j) % n)) / n;
-      acc += x[j]! * (Math.cos(theta) + Math.sin(theta));
-    }
+    for (let j = 0; j < n; j++) acc += x[j]! * cas[(k * j) % n]!;
     out[k] = acc;
   }
   return out;
 }
 
-/** Naive unnormalised 2D DHT (row-major), either variant, in float64. O((MN)·(M+N)) for separable, O((MN)²) for true. */
-export function referenceDht2d(data: ArrayLike<number>, rows: number, cols: number, variant: 'separable' | 'true' = 'separable'): Float64Array {
+/**
+ * Naive unnormalised 2D DHT of a row-major rows × cols matrix, in float64.
+ * `separable`: reference 1D DHT of every row, then of every column, O(MN(M+N)).
+ * `true`: the definition T[u,v] = Σ W[m,n]·cas(2π(um/M + vn/N)) summed directly, O((MN)²).
+ *
+ * @example
+ * ```ts
+ * import { referenceDht2d } from '@ssh-peft/hartley';
+ * referenceDht2d([1, 2, 3, 4], 2, 2, 'true'); // ≈ Float64Array [10, -2, -4, 0]
+ * ```
+ */
+export function referenceDht2d(data: ArrayLike<number>, rows: number, cols: number, variant: Variant2D = 'separable'): Float64Array {
   const out = new Float64Array(rows * cols);
   if (variant === 'separable') {
     const tmp = new Float64Array(rows * cols);
@@ -50,9 +75,4 @@ export function referenceDht2d(data: ArrayLike<number>, rows: number, cols: numb
     }
   }
   return out;
-}
-
-/** Casts a float64 result back to the caller's array type. */
-export function like<T extends RealArray>(template: T, values: Float64Array): T {
-  return (template instanceof Float32Array ? Float32Array.from(values) : values) as T;
 }

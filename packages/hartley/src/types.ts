@@ -16,12 +16,75 @@ export type Normalization = 'backward' | 'ortho' | 'forward';
  */
 export type Variant2D = 'separable' | 'true';
 
+/** Options of {@link dht} / {@link idht}. */
 export interface DhtOptions {
   /** Default `'backward'`. */
   normalization?: Normalization;
 }
 
+/** Options of {@link dht2d} / {@link idht2d} (the normalisation factor uses rows·cols). */
 export interface Dht2dOptions extends DhtOptions {
   /** Default `'separable'`. */
   variant?: Variant2D;
+}
+
+/**
+ * A reusable transform of one length `n`: twiddle tables, permutation and work
+ * buffers are computed once, every call transforms in place into the caller's
+ * buffer without allocating. Computation is in float64 whatever the buffer type.
+ *
+ * The transform is the unnormalised DHT, H[k] = Σ x[j]·cas(2πkj/n), multiplied by
+ * `scale` (default 1). Since the DHT is its own inverse up to 1/n, the inverse is
+ * `transform(buf, 1 / n)`. NaN/±Infinity in the input propagate per IEEE 754: every
+ * output that depends on them is NaN or ±Infinity (inside the butterflies 0·∞ and ∞ − ∞
+ * can turn an infinity into NaN); nothing is clamped or replaced.
+ *
+ * A plan is not re-entrant (it owns one work buffer); JavaScript's single thread
+ * makes that safe unless the same plan is used from inside a callback of itself.
+ *
+ * @example
+ * ```ts
+ * import { createPlan } from '@ssh-peft/hartley';
+ * const plan = createPlan(3072);
+ * const rows = new Float32Array(8 * 3072).map(Math.random);
+ * plan.transformRows(rows, 8);            // 8 DHTs, in place, no allocation
+ * plan.transformRows(rows, 8, 1 / 3072);  // inverse
+ * ```
+ */
+export interface HartleyPlan {
+  /** Transform length. */
+  readonly n: number;
+  /** Which algorithm the plan uses: `'radix'` (power of two / mixed radix) or `'bluestein'`. */
+  readonly algorithm: 'radix' | 'bluestein';
+  /** Transforms `buf` (length exactly `n`) in place, multiplying by `scale`. */
+  transform(buf: RealArray, scale?: number): void;
+  /** Transforms every row of a row-major `rows × n` matrix in place (`buf.length === rows·n`). */
+  transformRows(buf: RealArray, rows: number, scale?: number): void;
+  /**
+   * Low-level form: reads `n` values from `src` at `srcOffset`, writes the scaled
+   * transform to `dst` at `dstOffset` (`src` and `dst` may be the same array and overlap exactly).
+   * No validation beyond what JavaScript does — use for hot loops after validating once.
+   */
+  transformAt(src: RealArray, srcOffset: number, dst: RealArray, dstOffset: number, scale: number): void;
+  /**
+   * Strided low-level form: transforms the n elements src[srcOffset + i·srcStride] and writes
+   * element k to dst[dstOffset + k·dstStride] — e.g. one column of a row-major matrix in place
+   * with `(m, c, cols, m, c, cols, s)`. No validation; dst may alias src exactly.
+   */
+  transformStrided(src: RealArray, srcOffset: number, srcStride: number, dst: RealArray, dstOffset: number, dstStride: number, scale: number): void;
+}
+
+/** Options of {@link createPlan}. */
+export interface PlanOptions {
+  /**
+   * Force an algorithm (mainly for testing one against the other). Default `'auto'`:
+   * radix for lengths whose prime factors are all ≤ 67, Bluestein otherwise.
+   */
+  algorithm?: 'auto' | 'radix' | 'bluestein';
+}
+
+/** Options shared by the sparse-spectrum functions. */
+export interface SparseSpectrumOptions extends Dht2dOptions {
+  /** Multiplies ΔW (e.g. the adapter's α). Default 1. */
+  scale?: number;
 }

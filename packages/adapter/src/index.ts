@@ -1,0 +1,26 @@
+/**
+ * @packageDocumentation
+ * `@ssh-peft/adapter` — the SSH adapter: a plain object holding, per adapted layer, the spectral
+ * positions and trainable coefficients; its `.safetensors` file format (single file or the PEFT
+ * directory layout); creation from a selection plan; base-model verification by fingerprint;
+ * and the exact merge math ΔW = α · IDHT2(S) by the lightweight inverse DHT.
+ *
+ * The main entry is browser-safe: `saveAdapter`/`loadAdapter` import `node:fs` lazily, only
+ * when called.
+ */
+export { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION } from './types';
+export type { SshAdapter, SshAdapterLayer, SshAdapterConfig, AdapterInit, JsonValue } from './types';
+export { AdapterError, AdapterFormatError, AdapterValidationError, AdapterMismatchError, AdapterIOError, type FormatErrorLocation } from './errors';
+export { createAdapter, layerSeed, type CreateAdapterOptions } from './create';
+export { encodeAdapter, decodeAdapter, type DecodeAdapterOptions } from './codec';
+export { saveAdapter, loadAdapter, type SaveAdapterOptions, type LoadAdapterOptions, type SavedAdapter } from './node-io';
+export { deltaWeight, deltaWeight64, mergeWeights, unmergeWeights, type MergeOptions, type WeightArray } from './delta';
+export { verifyBase, verifyBaseModel, type BaseWeight } from './verify';
+export { describeAdapter, type AdapterDescription, type LayerParameterCount, type DescribeOptions } from './describe';
+export { validateAdapter, getLayer } from './validate';
+export { buildPeftConfig, checkPeftConfig, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE } from './peft-config';
+export { encodeSafetensors, type SafetensorsTensorInput } from './safetensors/encode';
+export { decodeSafetensors, type SafetensorsFile, type SafetensorsTensor, type DecodeSafetensorsOptions } from './safetensors/decode';
+export { DTYPE_BYTES, type SafetensorsDtype } from './safetensors/dtypes';
+export { MAX_HEADER_BYTES } from './safetensors/limits';
+export type { AtomicFs } from './atomic-write';

@@ -1,0 +1,107 @@
+import { BluesteinKernel } from './bluestein-plan';
+import { factorize } from './factorize';
+import { RadixKernel } from './radix-plan';
+import type { HartleyPlan, PlanOptions, RealArray } from './types';
+import { assertRealArray, assertSize, describe, readScale } from './validate';
+import { HartleyRangeError, HartleyTypeError } from './errors';
+
+/**
+ * Largest prime factor handled by a mixed-radix stage. A radix-R stage costs about
+ * R/4 multiply-adds per element, a Bluestein transform about 4 FHTs of ≥ 2n points:
+ * beyond this radix Bluestein is cheaper (and keeps every length O(n log n)).
+ */
+export const MAX_DIRECT_RADIX = 67;
+
+interface Kernel {
+  transform(src: RealArray, srcOffset: number, srcStride: number, dst: RealArray, dstOffset: number, dstStride: number, scale: number): void;
+}
+
+class Plan implements HartleyPlan {
+  readonly n: number;
+  readonly algorithm: 'radix' | 'bluestein';
+  private readonly kernel: Kernel;
+
+  constructor(n: number, algorithm: 'radix' | 'bluestein') {
+    this.n = n;
+    this.algorithm = algorithm;
+    this.kernel = algorithm === 'radix' ? new RadixKernel(n) : new BluesteinKernel(n);
+  }
+
+  transformAt(src: RealArray, srcOffset: number, dst: RealArray, dstOffset: number, scale: number): void {
+    this.kernel.transform(src, srcOffset, 1, dst, dstOffset, 1, scale);
+  }
+
+  transformStrided(src: RealArray, srcOffset: number, srcStride: number, dst: RealArray, dstOffset: number, dstStride: number, scale: number): void {
+    this.kernel.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);
+  }
+
+  transform(buf: RealArray, scale?: number): void {
+    assertRealArray('HartleyPlan.transform', 'buf', buf);
+    if (buf.length !== this.n) {
+      throw new HartleyRangeError(`HartleyPlan.transform: buf.length (${buf.length}) ≠ plan length n (${this.n})`);
+    }
+    this.transformAt(buf, 0, buf, 0, readScale('HartleyPlan.transform', 'scale', scale));
+  }
+
+  transformRows(buf: RealArray, rows: number, scale?: number): void {
+    assertRealArray('HartleyPlan.transformRows', 'buf', buf);
+    assertSize('HartleyPlan.transformRows', 'rows', rows, 0);
+    if (rows * this.n !== buf.length) {
+      throw new HartleyRangeError(
+        `HartleyPlan.transformRows: rows·n (${rows}·${this.n} = ${rows * this.n}) ≠ buf.length (${buf.length})`,
+      );
+    }
+    const s = readScale('HartleyPlan.transformRows', 'scale', scale);
+    const n = this.n;
+    for (let r = 0, off = 0; r < rows; r++, off += n) this.transformAt(buf, off, buf, off, s);
+  }
+}
+
+function chooseAlgorithm(n: number, requested: PlanOptions['algorithm']): 'radix' | 'bluestein' {
+  if (requested === 'radix' || requested === 'bluestein') return requested;
+  if (requested !== undefined && requested !== 'auto') {
+    throw new HartleyTypeError(`createPlan: options.algorithm must be 'auto' | 'radix' | 'bluestein', got ${describe(requested)}`);
+  }
+  const { oddPrimes } = factorize(n);
+  const largest = oddPrimes.length ? oddPrimes[oddPrimes.length - 1]! : 2;
+  return largest <= MAX_DIRECT_RADIX ? 'radix' : 'bluestein';
+}
+
+/** Bluestein squares indices: j² must stay exact in float64. */
+const MAX_LENGTH = 2 ** 26;
+
+/**
+ * Creates a reusable DHT plan for length `n` (any integer 1 ≤ n ≤ 2^26). Costs
+ * O(n) memory and time once; each transform is O(n log n) with no allocation.
+ *
+ * @example
+ * ```ts
+ * import { createPlan } from '@ssh-peft/hartley';
+ * const plan = createPlan(768);
+ * const acts = new Float32Array(4 * 768).map(() => Math.random());
+ * plan.transformRows(acts, 4);          // DHT of each of the 4 rows, in place
+ * plan.transformRows(acts, 4, 1 / 768); // and back: the DHT is its own inverse up to 1/n
+ * ```
+ */
+export function createPlan(n: number, options: PlanOptions = {}): HartleyPlan {
+  assertSize('createPlan', 'n', n);
+  if (n > MAX_LENGTH) throw new HartleyRangeError(`createPlan: n must be ≤ 2^26 (${MAX_LENGTH}), got ${n}`);
+  return new Plan(n, chooseAlgorithm(n, options.algorithm));
+}
+
+const CACHE_CAPACITY = 16;
+const cache = new Map<number, HartleyPlan>();
+
+/** A plan for length n from a small LRU cache (the functional API's plans). */
+export function cachedPlan(n: number): HartleyPlan {
+  const hit = cache.get(n);
+  if (hit) {
+    cache.delete(n);
+    cache.set(n, hit);
+    return hit;
+  }
+  const plan = createPlan(n);
+  cache.set(n, plan);
+  if (cache.size > CACHE_CAPACITY) cache.delete(cache.keys().next().value!);
+  return plan;
+}

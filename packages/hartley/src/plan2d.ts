@@ -1,0 +1,64 @@
+import { createColumnTransform, separableToTrue, type ColumnTransform } from './columns';
+import { HartleyRangeError } from './errors';
+import { createPlan } from './plan';
+import type { HartleyPlan, RealArray, Variant2D } from './types';
+import { assertRealArray, assertSize, readScale, readVariant } from './validate';
+
+/** A reusable in-place 2D DHT of one shape; see {@link createPlan2d}. */
+export interface HartleyPlan2D {
+  readonly rows: number;
+  readonly cols: number;
+  readonly variant: Variant2D;
+  /** Unnormalised 2D DHT of the row-major `rows × cols` matrix `buf`, in place, times `scale` (default 1). */
+  transform(buf: RealArray, scale?: number): void;
+}
+
+class Plan2D implements HartleyPlan2D {
+  readonly rows: number;
+  readonly cols: number;
+  readonly variant: Variant2D;
+  private readonly rowPlan: HartleyPlan;
+  private readonly columns: ColumnTransform;
+
+  constructor(rows: number, cols: number, variant: Variant2D) {
+    this.rows = rows;
+    this.cols = cols;
+    this.variant = variant;
+    this.rowPlan = createPlan(cols);
+    this.columns = createColumnTransform(rows, cols, rows === cols ? this.rowPlan : createPlan(rows));
+  }
+
+  transform(buf: RealArray, scale?: number): void {
+    const fn = 'HartleyPlan2D.transform';
+    assertRealArray(fn, 'buf', buf);
+    const { rows, cols } = this;
+    if (buf.length !== rows * cols) {
+      throw new HartleyRangeError(`${fn}: rows·cols (${rows}·${cols} = ${rows * cols}) ≠ buf.length (${buf.length})`);
+    }
+    const s = readScale(fn, 'scale', scale);
+    for (let r = 0, off = 0; r < rows; r++, off += cols) this.rowPlan.transformAt(buf, off, buf, off, 1);
+    this.columns.apply(buf, s);
+    if (this.variant === 'true') separableToTrue(buf, rows, cols);
+  }
+}
+
+/**
+ * Creates a reusable 2D DHT plan for `rows × cols` matrices (variant `'separable'` by
+ * default, or `'true'`): the two 1D plans are built once and every call transforms the
+ * caller's buffer in place. Apply a normalisation through `scale`, e.g.
+ * `normalizationFactor(rows * cols, 'backward', true)` for the inverse.
+ *
+ * @example
+ * ```ts
+ * import { createPlan2d } from '@ssh-peft/hartley';
+ * const plan = createPlan2d(768, 768);
+ * const W = new Float32Array(768 * 768).map(() => Math.random());
+ * plan.transform(W);                     // W ← C·W·C
+ * plan.transform(W, 1 / (768 * 768));    // and back
+ * ```
+ */
+export function createPlan2d(rows: number, cols: number, options: { variant?: Variant2D } = {}): HartleyPlan2D {
+  assertSize('createPlan2d', 'rows', rows);
+  assertSize('createPlan2d', 'cols', cols);
+  return new Plan2D(rows, cols, readVariant('createPlan2d', options?.variant));
+}
