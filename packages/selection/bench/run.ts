@@ -1,0 +1,131 @@
+/**
+ * Benchmark of @ssh-peft/selection on a model-shaped workload: the 7 projections of one LLaMA-7B
+ * block (4 × 4096×4096, 2 × 4096×11008, 11008×4096), streamed layer by layer from a generator.
+ * Reports total time, the share of the DHT vs the ranking, peak RSS against the largest matrix,
+ * the top-k vs full-sort peer and the fingerprint throughput vs Node's native SHA-256; writes
+ * docs/benchmarks/selection.md (atomically).
+ *
+ * Usage: npx nx run selection:bench   [-- --scale=4] (divide every dimension by 4, quick; not written)
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dht2d } from '@ssh-peft/hartley';
+import { fingerprintWeights, serializePlan, type SelectionOptions } from '../src/index';
+import { runSelection, type PhaseTimes } from '../src/select';
+import { topEnergyPositions } from '../src/top-energy';
+import { blockShapes, streamBlock } from './workload';
+
+const scaleArg = process.argv.find((a) => a.startsWith('--scale='));
+const divisor = scaleArg === undefined ? 1 : Number(scaleArg.slice('--scale='.length));
+const write = divisor === 1;
+const shapes = blockShapes(divisor);
+const MB = 1024 * 1024;
+const lines: string[] = [];
+const log = (line = ''): void => {
+  console.log(line);
+  lines.push(line);
+};
+const rssMB = (): number => process.memoryUsage().rss / MB;
+const peakRssMB = (): number => process.resourceUsage().maxRSS / 1024;
+
+async function timedSelection(options: SelectionOptions): Promise<{ times: PhaseTimes; totalMs: number; text: string; peakMB: number }> {
+  const times: PhaseTimes = { checkMs: 0, dhtMs: 0, rankMs: 0 };
+  const t0 = performance.now();
+  const plan = await runSelection(streamBlock(shapes), options, times);
+  const totalMs = performance.now() - t0;
+  return { times, totalMs, text: serializePlan(plan), peakMB: peakRssMB() };
+}
+
+const largest = shapes.reduce((m, [, r, c]) => Math.max(m, r * c), 0);
+const largestMB = (largest * 4) / MB;
+const totalPositions = shapes.reduce((s, [, r, c]) => s + r * c, 0);
+log(`# @ssh-peft/selection benchmark`);
+log();
+log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average at start ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} (machine shared with other jobs: figures are noisy).`);
+log(`Workload: one LLaMA-7B block${divisor === 1 ? '' : ` with every dimension divided by ${divisor}`} — ${shapes.map(([n, r, c]) => `${n.split('.').pop()} ${r}×${c}`).join(', ')} — float32, streamed from an async generator (each matrix is created when requested and dropped after scoring): ${(totalPositions / 1e6).toFixed(1)} M positions, largest matrix ${largestMB.toFixed(0)} MB.`);
+log();
+const baseline = rssMB();
+
+// 1. The streamed selection itself (first, so that peak RSS belongs to it alone).
+const budget = 7 * 1000;
+const runs: [string, SelectionOptions][] = [
+  [`global, budget ${budget}, relative-energy, δ = 0.7`, { strategy: 'global', budget, energyRatio: 0.7, seed: 1, score: 'relative-energy' }],
+  [`per-layer, 1000 per layer, δ = 0.7`, { strategy: 'per-layer', perLayer: 1000, energyRatio: 0.7, seed: 1 }],
+  [`global, budget 1% = ${Math.round(totalPositions / 100)}, δ = 1 (large-k ranking)`, { strategy: 'global', budget: Math.round(totalPositions / 100), energyRatio: 1, seed: 1, score: 'energy' }],
+];
+log(`## Streamed selection (\`selectSpectrum\`)`);
+log();
+log(`RSS before: ${baseline.toFixed(0)} MB. "check" = finiteness scan + fingerprint; "DHT" = 2D DHT + total-energy pass; "ranking" = top-k heap, cross-layer pool, random share, plan assembly.`);
+log();
+log('| run | total s | check s | DHT s | ranking s | ranking / DHT | peak RSS MB | peak RSS / largest matrix |');
+log('|---|---|---|---|---|---|---|---|');
+const verdicts: string[] = [];
+for (const [label, options] of runs) {
+  const { times, totalMs, peakMB } = await timedSelection(options);
+  const rankShare = times.rankMs / times.dhtMs;
+  const memory = (peakMB - baseline) / largestMB;
+  verdicts.push(`- ${label}: ranking adds ${(100 * rankShare).toFixed(1)} % to the DHT time (target ≤ 15 %: ${rankShare <= 0.15 ? 'met' : 'NOT met'}); peak RSS above the start = ${memory.toFixed(2)} × the largest matrix (target ≤ 3 × + O(budget): ${memory <= 3 ? 'met' : 'NOT met'}).`);
+  log(`| ${label} | ${(totalMs / 1000).toFixed(2)} | ${(times.checkMs / 1000).toFixed(2)} | ${(times.dhtMs / 1000).toFixed(2)} | ${(times.rankMs / 1000).toFixed(3)} | ${((100 * times.rankMs) / times.dhtMs).toFixed(1)} % | ${peakMB.toFixed(0)} | ${(peakMB / largestMB).toFixed(2)} (${((peakMB - baseline) / largestMB).toFixed(2)} above the start) |`);
+}
+log();
+log('Targets (issue 3):');
+for (const v of verdicts) log(v);
+log();
+log('Peak RSS is the process maximum so far (`process.resourceUsage().maxRSS`), so each row includes the rows above it; the generator\'s time to synthesise the weights is in "total" only.');
+log();
+
+// 2. Top-k against a full sort of the same energies (the reference code sorts them all).
+const [, qRows, qCols] = shapes[0]!;
+const sample = (await streamBlock([shapes[0]!]).next()).value!;
+const spectrum = dht2d(sample.weights, qRows, qCols);
+log(`## Ranking one ${qRows}×${qCols} spectrum: bounded-heap top-k vs full sort`);
+log();
+log('| k | top-k ms | full sort of the energies ms (Float64Array.prototype.sort, no indices) | full sort / top-k |');
+log('|---|---|---|---|');
+for (const k of [1000, 100_000]) {
+  const t0 = performance.now();
+  topEnergyPositions(spectrum, k);
+  const topMs = performance.now() - t0;
+  const energies = new Float64Array(spectrum.length);
+  for (let i = 0; i < spectrum.length; i++) energies[i] = spectrum[i]! * spectrum[i]!;
+  const t1 = performance.now();
+  energies.sort();
+  const sortMs = performance.now() - t1;
+  log(`| ${k} | ${topMs.toFixed(1)} | ${sortMs.toFixed(1)} | ${(sortMs / topMs).toFixed(1)} × |`);
+}
+log();
+
+// 3. Fingerprint throughput against Node's native SHA-256 over the same bytes.
+log(`## fingerprintWeights vs node:crypto SHA-256 (same bytes)`);
+log();
+log('| input | fingerprint ms | MB/s | SHA-256 ms | SHA-256 / fingerprint |');
+log('|---|---|---|---|---|');
+const f32 = sample.weights as Float32Array;
+const f64 = Float64Array.from(f32);
+for (const [label, w] of [['float32', f32], ['float64 (converted to float32 in chunks)', f64]] as const) {
+  fingerprintWeights(w, qRows, qCols); // warm-up
+  const t0 = performance.now();
+  fingerprintWeights(w, qRows, qCols);
+  const fpMs = performance.now() - t0;
+  const t1 = performance.now();
+  createHash('sha256').update(new Uint8Array(w.buffer, w.byteOffset, w.byteLength)).digest('hex');
+  const shaMs = performance.now() - t1;
+  log(`| ${label} ${qRows}×${qCols} | ${fpMs.toFixed(1)} | ${((w.length * 4) / MB / (fpMs / 1000)).toFixed(0)} (float32 bytes) | ${shaMs.toFixed(1)} | ${(shaMs / fpMs).toFixed(2)} × |`);
+}
+log();
+log(`Command: \`npx nx run selection:bench\` (${new Date().toISOString()}).`);
+
+if (write) {
+  const target = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'benchmarks', 'selection.md');
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w');
+  writeSync(fd, `${lines.join('\n')}\n`);
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(temp, target);
+  console.log(`\nwritten: ${target}`);
+}

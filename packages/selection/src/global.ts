@@ -1,0 +1,209 @@
+import { largestRemainder } from './allocate';
+import { assembleLayer } from './assemble';
+import { SelectionInputError, SelectionOptionError } from './errors';
+import { createRandom, layerStreamSeed } from './random';
+import { drawOutside, firstOutside, PermutationStream, prefixHolding, type Draws, type RankBoundary } from './random-positions';
+import { better } from './ranked-heap';
+import type { LayerSelector, ScoredLayer } from './scored-layer';
+import { topEnergyPositions } from './top-energy';
+import type { PlannedLayer, ResolvedSelectionOptions } from './types';
+
+/** Keys of the cross-layer pool: layer ordinal · 2^32 + rank within the layer (< 2^53 for < 2^21 layers). */
+const LAYER_STRIDE = 4294967296;
+const MAX_LAYERS = 2097152;
+
+/** What is kept of a layer once its spectrum is gone: O(its current share of the budget). */
+interface LayerCandidates {
+  readonly name: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly fingerprint: string;
+  readonly totalEnergy: number;
+  /** Reserved positions (ranks < reserved always stay). */
+  readonly reserved: number;
+  /** Ranks reserved..reserved+extras−1 are in the cross-layer pool. */
+  extras: number;
+  /** The layer's best positions in rank order (energy desc, index asc) and their H²; length ≥ reserved + extras. */
+  candidateIndices: Uint32Array;
+  candidateEnergies: Float64Array;
+  /**
+   * Prefix of the layer's seeded random permutation and H² there, long enough to hold
+   * min(random share R, reserved + extras) entries outside the layer's current top set.
+   */
+  draws: Draws;
+}
+
+/** The last of a layer's first `count` candidates (undefined when count = 0). */
+function boundaryOf(layer: LayerCandidates, count: number): RankBoundary | undefined {
+  return count > 0 ? { energy: layer.candidateEnergies[count - 1]!, index: layer.candidateIndices[count - 1]! } : undefined;
+}
+
+/**
+ * `'global'`: a budget B over all layers.
+ *
+ * 1. Allocation. Every position gets a score (H², or H²/ΣH² of its layer for `'relative-energy'`).
+ *    Each layer first receives its best `minPerLayer` positions; the remaining B − Σmin go to the
+ *    best remaining positions of all layers together, at most `maxPerLayer` per layer. Order:
+ *    score descending, then earlier layer, then the layer's own order (H² descending, lower flat
+ *    index). This gives the count cₗ of each layer (Σcₗ = B exactly).
+ * 2. Energy share. E = ⌊δ·B⌋ positions are chosen by energy, spread over layers in proportion to
+ *    cₗ (largest remainder, ties to the earlier layer): layer l keeps its top eₗ positions.
+ * 3. Random share. Layer l then takes cₗ − eₗ positions from its own seeded random permutation,
+ *    skipping its energy-chosen ones.
+ *
+ * Streaming, with O(B) memory besides the current spectrum: a layer keeps at most its best
+ * min(rows·cols, maxPerLayer, minPerLayer + B − Σmin so far) positions; the cross-layer pool holds
+ * only the B − Σmin best "extra" positions seen so far — anything it evicts can never come back
+ * (the better ones ahead of it can only be displaced by still better ones) — and each layer's
+ * stored candidates are trimmed to its current possible share s. Its random draws (made while
+ * the spectrum is there, to know their energies) stop once min(R, s) of them fall outside its
+ * top-s set, R = B − ⌊δ·B⌋: its final random count cₗ − eₗ is at most both, and every entry
+ * outside the top-s is outside the final top-eₗ as well.
+ * With δ = 1 and one layer this is exactly `'per-layer'` with perLayer = B.
+ */
+export class GlobalSelector implements LayerSelector {
+  private readonly layers: LayerCandidates[] = [];
+  private readonly budget: number;
+  /**
+   * The cross-layer pool of "extra" candidates, best first (score desc, key asc), at most
+   * B − Σmin long. Each new layer's sorted extras are merged into it and the tail cut off: a
+   * sequential merge, O(pool + layer) per layer, instead of one heap operation per candidate
+   * (a heap of millions of entries is bound by cache misses).
+   */
+  private poolScores = new Float64Array(0);
+  private poolKeys = new Float64Array(0);
+  private reservedTotal = 0;
+  private available = 0;
+  /** R = B − ⌊δ·B⌋, the random share over all layers: no layer ever needs more random positions. */
+  private readonly randomTotal: number;
+
+  constructor(private readonly options: ResolvedSelectionOptions) {
+    this.budget = options.budget!;
+    this.randomTotal = this.budget - Math.floor(options.energyRatio * this.budget);
+  }
+
+  /**
+   * Merges ranks [from, to) of layer `ordinal` (already in ranking order, scores from `scoreOf`)
+   * into the pool, keeps the best `capacity` entries and updates every layer's `extras` count.
+   */
+  private mergeIntoPool(capacity: number, ordinal: number, from: number, to: number, scoreOf: (rank: number) => number): void {
+    const oldScores = this.poolScores;
+    const oldKeys = this.poolKeys;
+    const size = Math.min(capacity, oldScores.length + Math.max(0, to - from));
+    const scores = new Float64Array(size);
+    const keys = new Float64Array(size);
+    const layer = this.layers[ordinal]!;
+    let i = 0;
+    let rank = from;
+    let nextScore = rank < to ? scoreOf(rank) : 0;
+    for (let out = 0; out < size; out++) {
+      const takeNew = rank < to && (i >= oldScores.length || better(nextScore, ordinal * LAYER_STRIDE + rank, oldScores[i]!, oldKeys[i]!));
+      if (takeNew) {
+        scores[out] = nextScore;
+        keys[out] = ordinal * LAYER_STRIDE + rank;
+        layer.extras++;
+        rank++;
+        if (rank < to) nextScore = scoreOf(rank);
+      } else {
+        scores[out] = oldScores[i]!;
+        keys[out] = oldKeys[i]!;
+        i++;
+      }
+    }
+    // Old entries past the cut leave the pool for good.
+    for (; i < oldScores.length; i++) this.layers[Math.floor(oldKeys[i]! / LAYER_STRIDE)]!.extras--;
+    this.poolScores = scores;
+    this.poolKeys = keys;
+  }
+
+  /**
+   * Drops stored candidates and random draws a layer can no longer use (copying, so the memory is
+   * freed) once they are more than twice what its current share needs.
+   */
+  private trimToShare(layer: LayerCandidates): void {
+    const share = layer.reserved + layer.extras;
+    if (layer.candidateIndices.length > 2 * share + 64) {
+      layer.candidateIndices = layer.candidateIndices.slice(0, share);
+      layer.candidateEnergies = layer.candidateEnergies.slice(0, share);
+    }
+    if (layer.draws.positions.length > 2 * Math.min(this.randomTotal, share) + 64) {
+      const keep = prefixHolding(layer.draws, boundaryOf(layer, share), Math.min(this.randomTotal, share));
+      if (keep < layer.draws.positions.length / 2) {
+        layer.draws = { positions: layer.draws.positions.slice(0, keep), energies: layer.draws.energies.slice(0, keep) };
+      }
+    }
+  }
+
+  add(layer: ScoredLayer): void {
+    const { budget, options } = this;
+    const positions = layer.rows * layer.cols;
+    const minPerLayer = options.minPerLayer ?? 0;
+    if (this.layers.length >= MAX_LAYERS) throw new SelectionInputError(layer.name, `more than ${MAX_LAYERS} layers`);
+    if (minPerLayer > positions) {
+      throw new SelectionInputError(layer.name, `minPerLayer ${minPerLayer} exceeds the ${positions} positions available in layer '${layer.name}' (${layer.rows}×${layer.cols})`);
+    }
+    this.reservedTotal += minPerLayer;
+    if (this.reservedTotal > budget) {
+      throw new SelectionOptionError('minPerLayer', `minPerLayer ${minPerLayer} × ${this.layers.length + 1} layers = ${this.reservedTotal} exceeds the budget ${budget}`);
+    }
+    const layerCap = Math.min(positions, options.maxPerLayer ?? positions);
+    this.available += layerCap;
+    const extrasRoom = budget - this.reservedTotal;
+    const kept = Math.min(layerCap, minPerLayer + extrasRoom);
+    const top = topEnergyPositions(layer.spectrum, kept);
+
+    const ordinal = this.layers.length;
+    const record: LayerCandidates = {
+      name: layer.name,
+      rows: layer.rows,
+      cols: layer.cols,
+      fingerprint: layer.fingerprint,
+      totalEnergy: layer.totalEnergy,
+      reserved: minPerLayer,
+      extras: 0,
+      candidateIndices: top.indices,
+      candidateEnergies: top.energies,
+      draws: { positions: new Uint32Array(0), energies: new Float64Array(0) },
+    };
+    this.layers.push(record);
+
+    const relative = options.score === 'relative-energy';
+    const scoreOf = (rank: number): number => {
+      const energy = top.energies[rank]!;
+      return relative ? (layer.totalEnergy > 0 ? energy / layer.totalEnergy : 0) : energy;
+    };
+    this.mergeIntoPool(extrasRoom, ordinal, minPerLayer, kept, scoreOf);
+    const share = record.reserved + record.extras;
+    const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);
+    record.draws = drawOutside(stream, layer.spectrum, boundaryOf(record, share), Math.min(this.randomTotal, share));
+    for (const earlier of this.layers) this.trimToShare(earlier);
+  }
+
+  finish(): PlannedLayer[] {
+    const { budget, options, layers } = this;
+    if (layers.length === 0) throw new SelectionInputError('layers', 'no layers to select from (the layer list is empty)');
+    const counts = layers.map((l) => l.reserved + l.extras);
+    const chosen = counts.reduce((a, b) => a + b, 0);
+    if (chosen !== budget) {
+      const cap = options.maxPerLayer === undefined ? 'rows·cols' : `min(rows·cols, maxPerLayer ${options.maxPerLayer})`;
+      throw new SelectionOptionError('budget', `budget ${budget} exceeds the ${this.available} positions available (Σ ${cap} over ${layers.length} layers)`);
+    }
+    const energyShares = largestRemainder(Math.floor(options.energyRatio * budget), counts);
+    return layers.map((layer, i) => {
+      const energyCount = energyShares[i]!;
+      const energyIndices = layer.candidateIndices.subarray(0, energyCount);
+      const slots = firstOutside(layer.draws, boundaryOf(layer, energyCount), counts[i]! - energyCount);
+      return assembleLayer({
+        name: layer.name,
+        rows: layer.rows,
+        cols: layer.cols,
+        fingerprint: layer.fingerprint,
+        totalEnergy: layer.totalEnergy,
+        energyIndices,
+        energyEnergies: layer.candidateEnergies.subarray(0, energyCount),
+        randomIndices: slots.map((s) => layer.draws.positions[s]!),
+        randomEnergies: Float64Array.from(slots, (s) => layer.draws.energies[s]!),
+      });
+    });
+  }
+}

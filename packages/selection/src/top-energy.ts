@@ -1,0 +1,139 @@
+import { RankedHeap } from './ranked-heap';
+
+/** Positions of one layer in ranking order, with their energies. */
+export interface RankedPositions {
+  /** Flat positions, best first: energy descending, ties by lower flat index. */
+  readonly indices: Uint32Array;
+  /** H² at each of `indices`. */
+  readonly energies: Float64Array;
+}
+
+/** `'auto'` picks by size; the others force one path (tests check both against a full sort). */
+export type TopKMethod = 'auto' | 'heap' | 'threshold';
+
+/** Below this k the heap is cheap whatever n is (its admission test almost always fails). */
+const THRESHOLD_MIN_K = 4096;
+/** Sample size for estimating the k-th largest energy. */
+const SAMPLE_SIZE = 16384;
+
+/**
+ * The `k` highest-energy positions of a spectrum (energy = H²), ordered by energy descending,
+ * ties broken by the lower flat index — never a sort of all n energies, memory O(k).
+ *
+ * - heap (small k): one pass with a bounded heap; O(n) comparisons + O(log k) per admitted entry.
+ * - threshold (large k, `'auto'` when k ≥ 4096 and n ≥ 4k): estimate the k-th largest energy
+ *   from a strided sample, lowered by a 3σ margin; count the energies ≥ it, collect those
+ *   (≈ k of them), sort only those. Exact whatever the estimate: if fewer than k pass, or far
+ *   more than k (heavy ties), it falls back to the heap.
+ */
+export function topEnergyPositions(spectrum: Float32Array | Float64Array, k: number, method: TopKMethod = 'auto'): RankedPositions {
+  const n = spectrum.length;
+  const kept = Math.min(k, n);
+  const useThreshold = method === 'threshold' || (method === 'auto' && kept >= THRESHOLD_MIN_K && n >= 4 * kept);
+  if (useThreshold && kept > 0 && kept < n) {
+    const viaThreshold = topByThreshold(spectrum, kept);
+    if (viaThreshold !== undefined) return viaThreshold;
+  }
+  return topByHeap(spectrum, kept);
+}
+
+function topByHeap(spectrum: Float32Array | Float64Array, kept: number): RankedPositions {
+  const n = spectrum.length;
+  const heap = new RankedHeap(kept);
+  if (kept > 0) {
+    for (let i = 0; i < kept; i++) {
+      const h = spectrum[i]!;
+      heap.offer(h * h, i);
+    }
+    // Scanning in index order, an equal energy never beats the kept one (its index is higher),
+    // so the strict `>` against the root's energy is the whole admission test.
+    let worst = heap.worstScore;
+    for (let i = kept; i < n; i++) {
+      const h = spectrum[i]!;
+      const e = h * h;
+      if (e > worst) {
+        heap.replaceWorst(e, i);
+        worst = heap.worstScore;
+      }
+    }
+  }
+  const order = heap.rankedSlots();
+  const indices = new Uint32Array(order.length);
+  const energies = new Float64Array(order.length);
+  for (let r = 0; r < order.length; r++) {
+    indices[r] = heap.keyAt(order[r]!);
+    energies[r] = heap.scoreAt(order[r]!);
+  }
+  return { indices, energies };
+}
+
+/** Threshold path; `undefined` when the estimate lets through fewer than k or more than 4k + 1024 entries. */
+function topByThreshold(spectrum: Float32Array | Float64Array, kept: number): RankedPositions | undefined {
+  const n = spectrum.length;
+  const m = Math.min(n, SAMPLE_SIZE);
+  const sample = new Float64Array(m);
+  // Weyl-sequence positions (j·φ mod 1)·n: spread evenly but never aligned with power-of-two
+  // strides, where spectra of structured (or LCG-generated) weights have their lines.
+  for (let j = 0; j < m; j++) {
+    const h = spectrum[Math.floor(((j * 0.6180339887498949) % 1) * n)]!;
+    sample[j] = h * h;
+  }
+  sample.sort();
+  // Expected sample rank of the k-th largest, plus a 3σ binomial margin so the threshold is low
+  // enough; if too few pass anyway (an unlucky sample), widen the margin twice before giving up.
+  const expected = (kept / n) * m;
+  let margin = 3 * Math.sqrt(expected) + 8;
+  let threshold = 0;
+  let count = 0;
+  for (let attempt = 0; attempt < 3; attempt++, margin *= 4) {
+    const rankFromTop = Math.min(m - 1, Math.ceil(expected + margin));
+    threshold = sample[m - 1 - rankFromTop]!;
+    count = 0;
+    for (let i = 0; i < n; i++) {
+      const h = spectrum[i]!;
+      if (h * h >= threshold) count++;
+    }
+    if (count >= kept) break;
+  }
+  if (count < kept || count > 4 * kept + 1024) return undefined;
+  const candidates = new Uint32Array(count);
+  const candidateEnergies = new Float64Array(count);
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const h = spectrum[i]!;
+    const e = h * h;
+    if (e >= threshold) {
+      candidates[c] = i;
+      candidateEnergies[c++] = e;
+    }
+  }
+  // Rank the candidates without a comparator callback (the slow part of a JS sort): sort their
+  // energies natively, then give each candidate — visited in index order, so that equal energies
+  // go to the lower index — the next free rank of its energy's run.
+  const ascending = candidateEnergies.slice().sort();
+  const taken = new Uint32Array(count);
+  const indices = new Uint32Array(kept);
+  const energies = new Float64Array(kept);
+  for (let i = 0; i < count; i++) {
+    const e = candidateEnergies[i]!;
+    const runStart = count - upperBound(ascending, e); // first descending rank holding energy e
+    const rank = runStart + taken[runStart]!++;
+    if (rank < kept) {
+      indices[rank] = candidates[i]!;
+      energies[rank] = e;
+    }
+  }
+  return { indices, energies };
+}
+
+/** Number of entries ≤ x in an ascending array. */
+function upperBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
