@@ -1,0 +1,255 @@
+/**
+ * Browser benchmark of the GPU kernels (headless Chromium, SwiftShader — a CPU
+ * implementation of WebGL2/WebGPU, so absolute times mean little; ratios do):
+ *
+ * 1. the DHT op against tfjs's own `tf.spectral.rfft` (an O(N²) DFT on these
+ *    backends) and against a cas-matrix matMul, N = 256, 1024, 4096;
+ * 2. the schedule choices the kernels make (direct pass vs passes for short rows,
+ *    radix 2/4/8 for long ones);
+ * 3. one training step of an adapted 768→768 and 768→3072 layer (see training-step.ts).
+ *
+ * Writes the browser section of docs/benchmarks/tfjs.md and prints it.
+ * Run: `npx tsx --conditions=@ssh-peft/source bench/browser/run.ts` (from packages/tfjs),
+ * or import {@link runBrowserBench} from the package's bench/run.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CHROMIUM_PATH, openBrowserSession, type BrowserSession } from '../../test/browser/harness/browser-session';
+import type { BenchDhtResult, GpuBackendName, PlanVariant, Timing } from '../../test/browser/harness/harness-api';
+import type { BrowserStepResult } from './training-step-async';
+import type { TrainingBenchApi } from './bench-page-entry';
+import { updateBrowserSection } from './markdown-section';
+import { WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
+import { WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../src/kernels/webgpu/dht-webgpu';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const docPath = resolve(here, '../../../../docs/benchmarks/tfjs.md');
+const BENCH_ENTRY = resolve(here, 'bench-page-entry.ts');
+const BACKENDS: GpuBackendName[] = ['webgl', 'webgpu'];
+
+export interface BrowserBenchOptions {
+  /** Rows of x in the op benchmark (rfft's O(N²) cost keeps this small). */
+  opRows: number;
+  /** Budget per timed op (ms). */
+  budgetMs: number;
+  /** Budget for one rfft measurement (ms); a call over it is timed once. */
+  rfftBudgetMs: number;
+  /** Tokens of the training-step benchmark. */
+  trainingTokens: number;
+  /** Timed repetitions per training-step variant (median reported). */
+  trainingRepeats: number;
+  /** Whether to run the training-step table. */
+  training: boolean;
+}
+
+export const DEFAULT_BROWSER_BENCH: BrowserBenchOptions = {
+  opRows: 16,
+  budgetMs: 1500,
+  rfftBudgetMs: 3000,
+  // SwiftShader runs the GPU backends on the CPU: T = 1024 took ~11 min for the 768→768 case alone.
+  trainingTokens: 256,
+  trainingRepeats: 1,
+  training: true,
+};
+
+export interface BrowserBenchReport {
+  environment: string;
+  op: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
+  shortRows: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
+  radix: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
+  training: Array<{ backend: GpuBackendName; dIn: number; dOut: number; rows: BrowserStepResult[] }>;
+  options: BrowserBenchOptions;
+}
+
+function radicesOf(backend: GpuBackendName): number[] {
+  return [...(backend === 'webgl' ? WEBGL_RADICES : WEBGPU_RADICES)];
+}
+
+/** Runs every measurement in one browser session. */
+export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BROWSER_BENCH, log: (line: string) => void = () => {}): Promise<BrowserBenchReport> {
+  const session: BrowserSession = await openBrowserSession(BENCH_ENTRY);
+  try {
+    const init = await session.call('init');
+    if (!init.webgpuAdapter) throw new Error('WebGPU adapter unavailable in the page: cannot benchmark the webgpu kernel');
+    let version = 'chromium';
+    try {
+      version = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      // The version line is informative only.
+    }
+    const report: BrowserBenchReport = {
+      environment: `${version}; WebGL${init.webglVersion} + WebGPU adapter ${init.webgpuAdapterInfo} (SwiftShader, CPU)`,
+      op: [],
+      shortRows: [],
+      radix: [],
+      training: [],
+      options,
+    };
+    for (const backend of BACKENDS) {
+      for (const n of [256, 1024, 4096]) {
+        log(`op ${backend} N=${n}`);
+        const result = await session.call('benchDhtOp', { backend, n, rows: options.opRows, budgetMs: options.budgetMs, rfftBudgetMs: options.rfftBudgetMs, rfft: true, casMatMul: true, plans: [] });
+        report.op.push({ backend, n, result });
+      }
+      for (const n of [8, 16, 32, 64]) {
+        log(`short rows ${backend} N=${n}`);
+        const plans: PlanVariant[] = [
+          { label: 'direct', directMaxLength: n, radices: radicesOf(backend) },
+          { label: 'passes', directMaxLength: 1, radices: radicesOf(backend) },
+        ];
+        const result = await session.call('benchDhtOp', { backend, n, rows: 512, budgetMs: options.budgetMs / 2, rfftBudgetMs: 0, rfft: false, casMatMul: true, plans });
+        report.shortRows.push({ backend, n, result });
+      }
+      for (const n of [1024, 4096]) {
+        log(`radix ${backend} N=${n}`);
+        const plans: PlanVariant[] = [
+          { label: 'radix 2', directMaxLength: 1, radices: [2] },
+          { label: 'radix 4', directMaxLength: 1, radices: [4, 2] },
+          { label: 'radix 8', directMaxLength: 1, radices: [8, 4, 2] },
+        ];
+        const result = await session.call('benchDhtOp', { backend, n, rows: 64, budgetMs: options.budgetMs, rfftBudgetMs: 0, rfft: false, casMatMul: false, plans });
+        report.radix.push({ backend, n, result });
+      }
+    }
+    if (options.training) {
+      for (const backend of BACKENDS) {
+        for (const [dIn, dOut] of [
+          [768, 768],
+          [768, 3072],
+        ]) {
+          log(`training ${backend} ${dIn}→${dOut}`);
+          const stepCase = { rows: dIn, cols: dOut, tokens: options.trainingTokens, n: 1000, loraRank: 8, repeats: options.trainingRepeats };
+          const rows = await session.page.evaluate(
+            (a) => (window as unknown as { sshTrainingBench: TrainingBenchApi }).sshTrainingBench.run(a),
+            { backend, stepCase },
+          );
+          report.training.push({ backend, dIn, dOut, rows });
+        }
+      }
+    }
+    if (session.pageErrors.length > 0) throw new Error(`the page reported errors during the bench:\n${session.pageErrors.join('\n')}`);
+    return report;
+  } finally {
+    await session.close();
+  }
+}
+
+const ms = (t: Timing | null | undefined) => (t ? `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(0)} ms${t.runs === 1 ? ' (1 run)' : ''}` : '—');
+const ratio = (a: Timing | null | undefined, b: Timing | null | undefined) => (a && b ? `${(a.ms / b.ms).toFixed(a.ms / b.ms < 10 ? 2 : 0)}×` : '—');
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+/** The markdown of the browser section. */
+export function renderBrowserSection(r: BrowserBenchReport): string {
+  const o = r.options;
+  const lines: string[] = [
+    '## Browser: webgl and webgpu kernels (headless Chromium)',
+    '',
+    `Environment: ${r.environment}. Both backends run on SwiftShader, i.e. on the CPU of this shared`,
+    '2-core machine: absolute times say little about a real GPU, the ratios measured in the same run',
+    'do. Regenerate with `npx tsx --conditions=@ssh-peft/source bench/browser/run.ts` in packages/tfjs.',
+    '',
+    'The kernels (`@ssh-peft/tfjs/gpu`): a decimation-in-time mixed-radix Hartley transform in Stockham',
+    'order (natural order in and out), one shader program per pass, ping-pong textures (webgl) or storage',
+    'buffers (webgpu), float32 cos/sin tables computed in float64 and uploaded once per length, no CPU round',
+    'trip. webgl computes one output per fragment (a gather of 2p−1 values); webgpu runs radix ≤ 16 as',
+    'butterflies (one thread per p outputs sharing 2p reads). Any N works: factors 8/4/2/3/5/7 give',
+    'O(N log N); a prime factor p costs O(N·p) per row (a prime N is the direct O(N²) pass — no Bluestein).',
+    '',
+    `### DHT op vs tfjs's \`tf.spectral.rfft\` (x: [${o.opRows}, N], float32)`,
+    '',
+    'The op is the O(N log N) mixed-radix Hartley transform of `@ssh-peft/tfjs/gpu`; `rfft` is',
+    "tfjs's own kernel on the same backend (an O(N²) DFT with cos/sin per term; one timed call when",
+    `a single call exceeds ${o.rfftBudgetMs} ms); "cas matMul" is \`tf.matMul(x, C)\` with a cached N×N cas matrix.`,
+    '',
+    '| backend | N | DHT op | rfft | rfft / DHT | cas matMul | matMul / DHT |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { backend, n, result } of r.op) {
+    lines.push(`| ${backend} | ${n} | ${ms(result.dht)} | ${ms(result.rfft)} | ${ratio(result.rfft, result.dht)} | ${ms(result.casMatMul)} | ${ratio(result.casMatMul, result.dht)} |`);
+  }
+  lines.push(
+    '',
+    '### Schedule choices',
+    '',
+    `Short rows (x: [512, N]): one direct O(N²) pass vs the multi-pass schedule vs a cas-matrix matMul. The kernels`,
+    `use the direct pass up to N = ${WEBGL_DIRECT_MAX_LENGTH} on webgl and N = ${WEBGPU_DIRECT_MAX_LENGTH} on webgpu (constants \`WEBGL_DIRECT_MAX_LENGTH\`,`,
+    '`WEBGPU_DIRECT_MAX_LENGTH`), the passes above; the matMul is kept as a measured peer, not as a kernel path.',
+    '',
+    '| backend | N | direct | passes (count) | cas matMul | direct / passes | matMul / best kernel schedule |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const { backend, n, result } of r.shortRows) {
+    const d = result.plans['direct'];
+    const p = result.plans['passes'];
+    const best = d.ms <= p.ms ? d : p;
+    lines.push(`| ${backend} | ${n} | ${ms(d)} | ${ms(p)} (${p.passes}) | ${ms(result.casMatMul)} | ${ratio(d, p)} | ${ratio(result.casMatMul, best)} |`);
+  }
+  lines.push(
+    '',
+    `Long rows (x: [64, N]): radix of the passes. Defaults: webgl [${WEBGL_RADICES.join(', ')}], webgpu [${WEBGPU_RADICES.join(', ')}]`,
+    '(webgl computes one output per fragment, so a larger radix only adds reads; the webgpu butterfly',
+    'computes p outputs per thread from 2p reads).',
+    '',
+    '| backend | N | radix 2 | radix 4 | radix 8 |',
+    '|---|---:|---:|---:|---:|',
+  );
+  for (const { backend, n, result } of r.radix) {
+    const cell = (label: string) => `${ms(result.plans[label])} (${result.plans[label].passes} passes)`;
+    lines.push(`| ${backend} | ${n} | ${cell('radix 2')} | ${cell('radix 4')} | ${cell('radix 8')} |`);
+  }
+  if (r.training.length > 0) {
+    lines.push(
+      '',
+      `### One training step (T = ${o.trainingTokens} tokens, n = 1000 positions, LoRA r = 8), ratios over the frozen layer`,
+      '',
+      'The cpu table\'s training step (bench/training-step.ts; run here through training-step-async.ts, which only swaps',
+      '`dataSync` for `await data()` — WebGPU cannot read back synchronously) on each GPU backend:',
+      'forward + backward + Adam update of the adapter weights; "frozen" is the frozen layer\'s forward',
+      `and loss. Median of ${o.trainingRepeats} steps; peak = \`tf.profile\` peakBytes of one step.`,
+      '',
+      '| backend | layer | variant | trainable | step | step / frozen | overhead / frozen | peak | peak / frozen |',
+      '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const { backend, dIn, dOut, rows } of r.training) {
+      const frozen = rows[0];
+      for (const row of rows) {
+        lines.push(
+          `| ${backend} | ${dIn}→${dOut} | ${row.variant} | ${row.trainable} | ${row.ms.toFixed(0)} ms | ${(row.ms / frozen.ms).toFixed(2)}× | ` +
+            `${((row.ms - frozen.ms) / frozen.ms).toFixed(2)}× | ${mb(row.peakBytes)} | ${(row.peakBytes / frozen.peakBytes).toFixed(2)}× |`,
+        );
+      }
+    }
+    lines.push(
+      '',
+      '#### Where the SSH factored step spends its time (tf.profile kernel times of one step)',
+      '',
+      '| backend | layer | top kernels (share of summed kernel time) |',
+      '|---|---|---|',
+    );
+    for (const { backend, dIn, dOut, rows } of r.training) {
+      const ssh = rows.find((x) => x.variant === 'SSH factored');
+      if (!ssh) continue;
+      const total = ssh.kernels.reduce((a, k) => a + k.ms, 0);
+      const top = ssh.kernels.slice(0, 5).map((k) => `${k.name} ${((100 * k.ms) / total).toFixed(0)}%`);
+      lines.push(`| ${backend} | ${dIn}→${dOut} | ${top.join(', ')} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const training = !process.argv.includes('--no-training');
+  const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, training }, (line) => console.error(`[browser bench] ${line}`));
+  const section = renderBrowserSection(report);
+  updateBrowserSection(docPath, section);
+  console.log(section);
+  console.log(`\nwritten: ${docPath}`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * `applySSH`: select spectral positions from a LayersModel's target Dense kernels,
+ * wrap those layers as {@link SshDense}, freeze everything else, return a handle.
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+import { fingerprintWeights, selectSpectrum, type SelectionOptions } from '@ssh-peft/selection';
+import { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, createAdapter, type SshAdapter } from '@ssh-peft/adapter';
+import type { Normalization, Variant2D } from '@ssh-peft/hartley';
+import { SshAdapterMismatchError, SshBudgetError, SshOptionError, SshTargetError } from './errors';
+import { SshDense } from './layers/ssh-dense';
+import type { SshPath } from './ops/ssh-linear';
+import { SshHandle } from './ssh-handle';
+import type { LayerSelector } from './surgery/targets';
+import { readDenseTargets, wrapDenseLayers } from './surgery/wrap';
+
+/** Default α: the scaling HF PEFT's FourierFT uses for ViT/LLaMA (ΔW carries the 1/(rows·cols) of the `backward` inverse). */
+export const DEFAULT_SSH_ALPHA = 300;
+/** Default share of positions chosen by spectral energy (the value the reference README intends). */
+export const DEFAULT_ENERGY_RATIO = 0.7;
+
+/** Options of {@link applySSH}. */
+export interface ApplySshOptions {
+  /** Dense layers to adapt: names, a RegExp on names, or a predicate. */
+  targets: LayerSelector;
+  /** `'per-layer'` (n positions in each layer, default when `perLayer` is given) or `'global'` (a total budget ranked across layers). */
+  strategy?: 'per-layer' | 'global';
+  /** Positions per layer (`'per-layer'`). */
+  perLayer?: number;
+  /** Total positions over all targets (`'global'`). */
+  budget?: number;
+  /** Share chosen by spectral energy, the rest seeded-random (default {@link DEFAULT_ENERGY_RATIO}). */
+  energyRatio?: number;
+  /** `'global'` score (see @ssh-peft/selection). */
+  score?: 'energy' | 'relative-energy';
+  minPerLayer?: number;
+  maxPerLayer?: number;
+  /** Scale α of ΔW (default {@link DEFAULT_SSH_ALPHA}). */
+  alpha?: number;
+  /** Seed of the random share of positions and of the `'normal'` initialisation (default 0). */
+  seed?: number;
+  /** `'zeros'` (default: the adapted model starts exactly at the base model) or `'normal'` (reference code). */
+  init?: 'zeros' | 'normal';
+  /** 2D transform variant (default `'separable'`). */
+  variant?: Variant2D;
+  /** Normalisation of the inverse 2D DHT (default `'backward'`). */
+  normalization?: Normalization;
+  /** Layers that stay trainable besides the SSH coefficients (e.g. a new task head). */
+  trainable?: LayerSelector;
+  /** Name of the first adapter (default `'default'`). */
+  adapterName?: string;
+  /** Route of x·ΔW (default `'auto'`, see `chooseSshPath`). */
+  path?: SshPath;
+  /** Check coefficients for NaN/±Infinity on every training-mode call (default true). */
+  checkFinite?: boolean;
+  /** Free-form metadata stored in the adapter. */
+  metadata?: Record<string, string>;
+  /** Progress of the selection (layers done / total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+function positiveInt(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new SshOptionError(`applySSH: ${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * Adapts `model` with SSH. Returns a handle whose `model` trains only the SSH
+ * coefficients (plus the layers listed in `trainable`) with the usual `compile`/`fit`.
+ * The returned model shares every non-adapted layer object with `model`.
+ *
+ * @throws {SshTargetError} when `targets` matches nothing (the message lists the Dense layers) or a non-Dense layer.
+ * @throws {SshBudgetError} when more positions are asked than the targets hold.
+ * @example
+ * ```ts
+ * const ssh = await applySSH(model, { targets: /_(q|v)$/, perLayer: 64, trainable: ['head'] });
+ * ssh.model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
+ * await ssh.model.fit(x, y, { epochs: 5 });
+ * ```
+ */
+export async function applySSH(model: tfl.LayersModel, options: ApplySshOptions): Promise<SshHandle> {
+  if (!(model instanceof tfl.LayersModel)) throw new SshOptionError('applySSH: model must be a tf.LayersModel');
+  if (options === null || typeof options !== 'object') throw new SshOptionError('applySSH: options are required ({ targets, perLayer | budget, … })');
+  const perLayer = positiveInt(options.perLayer, 'perLayer');
+  const budget = positiveInt(options.budget, 'budget');
+  const strategy = options.strategy ?? (budget !== undefined && perLayer === undefined ? 'global' : 'per-layer');
+  if (strategy !== 'per-layer' && strategy !== 'global') throw new SshOptionError(`applySSH: strategy must be 'per-layer' or 'global', got ${String(strategy)}`);
+  if (strategy === 'per-layer' && perLayer === undefined) throw new SshOptionError("applySSH: strategy 'per-layer' needs perLayer");
+  if (strategy === 'global' && budget === undefined) throw new SshOptionError("applySSH: strategy 'global' needs budget");
+  const alpha = options.alpha ?? DEFAULT_SSH_ALPHA;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new SshOptionError(`applySSH: alpha must be a finite number, got ${String(alpha)}`);
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) throw new SshOptionError(`applySSH: seed must be an integer, got ${String(seed)}`);
+  const init = options.init ?? 'zeros';
+  if (init !== 'zeros' && init !== 'normal') throw new SshOptionError(`applySSH: init must be 'zeros' or 'normal', got ${String(init)}`);
+  const variant = options.variant ?? 'separable';
+  const normalization = options.normalization ?? 'backward';
+  const adapterName = options.adapterName ?? 'default';
+
+  const targets = readDenseTargets(model, options.targets);
+  const sizes = targets.map((t) => t.args.inputDim * t.args.units);
+  if (strategy === 'per-layer' && perLayer !== undefined) {
+    const smallest = targets[sizes.indexOf(Math.min(...sizes))];
+    if (perLayer > smallest.args.inputDim * smallest.args.units) {
+      throw new SshBudgetError(
+        `applySSH: perLayer ${perLayer} exceeds the ${smallest.args.inputDim * smallest.args.units} positions of layer '${smallest.layer.name}' [${smallest.args.inputDim}, ${smallest.args.units}]`,
+      );
+    }
+  }
+  if (strategy === 'global' && budget !== undefined) {
+    const available = sizes.reduce((a, b) => a + b, 0);
+    if (budget > available) throw new SshBudgetError(`applySSH: budget ${budget} exceeds the ${available} positions of the ${targets.length} target layer(s)`);
+  }
+
+  const selection: SelectionOptions = {
+    strategy,
+    ...(perLayer !== undefined ? { perLayer } : {}),
+    ...(budget !== undefined ? { budget } : {}),
+    energyRatio: options.energyRatio ?? DEFAULT_ENERGY_RATIO,
+    seed,
+    variant,
+    normalization,
+    ...(options.score !== undefined ? { score: options.score } : {}),
+    ...(options.minPerLayer !== undefined ? { minPerLayer: options.minPerLayer } : {}),
+    ...(options.maxPerLayer !== undefined ? { maxPerLayer: options.maxPerLayer } : {}),
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+  } as SelectionOptions;
+  const plan = await selectSpectrum(
+    targets.map((t) => ({ name: t.layer.name, rows: t.args.inputDim, cols: t.args.units, weights: t.kernelValues })),
+    selection,
+  );
+  const adapter: SshAdapter = createAdapter(plan, { alpha, init, seed, variant, normalization, metadata: options.metadata });
+  const byName = new Map(adapter.layers.map((l) => [l.name, l]));
+  const { model: adapted, layers } = wrapDenseLayers(
+    model,
+    targets,
+    (t) => {
+      const entry = byName.get(t.layer.name);
+      if (entry === undefined) throw new SshBudgetError(`applySSH: the selection gave no positions to layer '${t.layer.name}'`);
+      return new SshDense({
+        ...t.args,
+        indices: entry.indices,
+        alpha,
+        variant,
+        normalization,
+        path: options.path,
+        checkFinite: options.checkFinite,
+        adapterName,
+      });
+    },
+    options.trainable,
+  );
+  return new SshHandle(adapted, layers, adapter, adapterName);
+}
+
+/**
+ * A handle over a model that already contains {@link SshDense} layers — typically one
+ * reloaded with `tf.loadLayersModel` after `handle.model.save(...)`. The adapter it starts
+ * with is read from the layers (positions, coefficients, α) with fingerprints of their W0.
+ *
+ * @throws {SshTargetError} when the model has no SshDense layer.
+ * @throws {SshAdapterMismatchError} when the layers disagree on variant or normalisation.
+ * @example
+ * ```ts
+ * const ssh = attachSSH(await tf.loadLayersModel('file://model/model.json'));
+ * ```
+ */
+export function attachSSH(model: tfl.LayersModel): SshHandle {
+  const layers = new Map(model.layers.filter((l): l is SshDense => l instanceof SshDense).map((l) => [l.name, l]));
+  const list = [...layers.values()];
+  if (list.length === 0) throw new SshTargetError(`attachSSH: model '${model.name}' has no SshDense layer`);
+  const { variant, normalization } = list[0];
+  const odd = list.find((l) => l.variant !== variant || l.normalization !== normalization);
+  if (odd !== undefined) {
+    throw new SshAdapterMismatchError(`attachSSH: layer '${odd.name}' uses ${odd.variant}/${odd.normalization}, layer '${list[0].name}' ${variant}/${normalization}`);
+  }
+  const adapter: SshAdapter = {
+    format: ADAPTER_FORMAT,
+    version: ADAPTER_FORMAT_VERSION,
+    config: { variant, normalization, init: 'zeros', initStd: 0, seed: 0, selection: {}, metadata: {} },
+    layers: list.map((l) => ({
+      name: l.name,
+      rows: l.inputDim,
+      cols: l.units,
+      indices: l.indices,
+      coefficients: l.readCoefficients(),
+      alpha: l.alpha,
+      fingerprint: fingerprintWeights(l.baseKernelValues(), l.inputDim, l.units),
+    })),
+  };
+  return new SshHandle(model, layers, adapter, list[0].adapterName);
+}

@@ -1,0 +1,40 @@
+/**
+ * @packageDocumentation
+ * `@ssh-peft/tfjs` — SSH (Sparse Spectrum Adaptation via the Discrete Hartley
+ * Transform) for TensorFlow.js: the DHT op and its kernels, the `sshLinear` op,
+ * `applySSH` for LayersModels, LoRA/FourierFT baselines and small transformer models.
+ *
+ * GPU kernels: this entry registers only the `cpu` kernel, so Node never loads
+ * tfjs-backend-webgl/webgpu. The separate entry `@ssh-peft/tfjs/gpu` (src/gpu.ts,
+ * owned by the GPU kernels' author) imports `registerWebGLDhtKernel` from
+ * src/kernels/webgl/index.ts and `registerWebGPUDhtKernel` from
+ * src/kernels/webgpu/index.ts and hands them to `addBackendKernelRegistrar('webgl' |
+ * 'webgpu', fn)`; `registerSshKernels()` (called by every op here) then registers
+ * them as soon as the corresponding backend is registered with tfjs. A GPU entry may
+ * also register `SshSparseMix` / `SshSparseMixCoefGrad` kernels (contract in
+ * src/kernels/cpu/sparse-mix-cpu.ts); without them `sparseMix` composes tfjs ops.
+ */
+export * from './errors';
+export { DHT_KERNEL_NAME, dhtLastAxis, type DhtLastAxisAttrs } from './ops/dht';
+export { registerSshKernels, addBackendKernelRegistrar } from './kernels/register';
+export * from './models/index';
+export { compileSpectralTerms, validatePositions, type SpectralTerms } from './ops/spectral-terms';
+export {
+  sshLinear,
+  sshDeltaWeight,
+  chooseSshPath,
+  estimateSshCosts,
+  type SshPath,
+  type SshLayerState,
+  type SshLinearOptions,
+} from './ops/ssh-linear';
+export { SshDense, type SshDenseArgs } from './layers/ssh-dense';
+export { AdaptedDense, type AdaptedDenseArgs, type AdaptedLayer } from './layers/adapted-dense';
+export { SUPPORTED_ACTIVATIONS } from './layers/activations';
+export { AdapterHandle, type ParameterSummary } from './handle';
+export { SshHandle, type LoadAdapterOptions } from './ssh-handle';
+export { applySSH, attachSSH, DEFAULT_SSH_ALPHA, DEFAULT_ENERGY_RATIO, type ApplySshOptions } from './apply-ssh';
+export { type LayerSelector } from './surgery/targets';
+export * as baselines from './baselines/index';
+export { sparseMix } from './ops/sparse-mix';
+export { SPARSE_MIX_KERNEL_NAME, SPARSE_MIX_COEF_GRAD_KERNEL_NAME, type SparseMixAttrs } from './kernels/cpu/sparse-mix-cpu';

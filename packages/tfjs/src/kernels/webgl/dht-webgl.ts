@@ -1,0 +1,92 @@
+/**
+ * webgl-backend kernel of the DHT op (`SshDhtLastAxis`): the mixed-radix Hartley
+ * passes of hartley-pass-plan.ts, each a WebGL program writing a new texture that the
+ * next pass reads (ping-pong through tfjs's texture manager), all on the GPU.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { SshDtypeError, SshShapeError, SshTfjsError } from '../../errors';
+import { planHartleyPasses, twiddleTable, type HartleyPassPlan } from './hartley-pass-plan';
+import { createWebGLPassProgram, type WebGLPassProgram } from './hartley-pass-program';
+import { BackendTableCache, type TableBackend } from './backend-table-cache';
+
+const DHT_KERNEL_NAME = 'SshDhtLastAxis';
+
+/**
+ * Lengths up to this use one direct O(N²) pass on webgl; longer ones the mixed-radix
+ * passes. Chosen from `bench/browser` (direct vs passes, SwiftShader): see
+ * docs/benchmarks/tfjs.md.
+ */
+export const WEBGL_DIRECT_MAX_LENGTH = 16;
+
+/** Radix preference on webgl: radix 4 halves the passes of radix 2 at similar reads per level. */
+export const WEBGL_RADICES: readonly number[] = [4, 2, 3, 5, 7];
+
+/** The MathBackendWebGL members this kernel uses. */
+interface WebGLBackendLike extends TableBackend {
+  runWebGLProgram(program: WebGLPassProgram, inputs: TensorInfo[], outputDtype: 'float32', customUniformValues?: number[][]): TensorInfo;
+  disposeIntermediateTensorInfo(info: TensorInfo): void;
+}
+
+const twiddles = new BackendTableCache((n) => ({ shape: [n, 2], values: twiddleTable(n) }));
+const plans = new Map<number, HartleyPassPlan>();
+
+function planFor(n: number): HartleyPassPlan {
+  let plan = plans.get(n);
+  if (plan === undefined) {
+    plan = planHartleyPasses(n, { directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices: WEBGL_RADICES });
+    if (plans.size >= 64) plans.clear();
+    plans.set(n, plan);
+  }
+  return plan;
+}
+
+/**
+ * Runs the DHT of every row of `x2d` ([rows, N], float32) times `scale`; returns a new
+ * [rows, N]. `plan` defaults to the backend's schedule (the bench passes others to
+ * measure the direct-pass threshold).
+ */
+export function runWebGLHartley(backend: WebGLBackendLike, x2d: TensorInfo, scale: number, plan: HartleyPassPlan = planFor(x2d.shape[1])): TensorInfo {
+  const [rows, n] = x2d.shape;
+  const table = twiddles.get(backend, n);
+  let current = x2d;
+  const last = plan.passes.length - 1;
+  plan.passes.forEach((pass, i) => {
+    const program = createWebGLPassProgram(rows, n, pass);
+    const next = backend.runWebGLProgram(program, [current, table], 'float32', [[i === last ? scale : 1]]);
+    if (current !== x2d) backend.disposeIntermediateTensorInfo(current);
+    current = next;
+  });
+  return current;
+}
+
+const dhtWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = (inputs as unknown as { x: TensorInfo }).x;
+  const scale = (attrs as unknown as { scale: number }).scale;
+  const webgl = backend as unknown as WebGLBackendLike;
+  if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgl): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
+  if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgl): x must have rank ≥ 1, got a scalar`);
+  const n = x.shape[x.shape.length - 1];
+  const size = tf.util.sizeFromShape(x.shape);
+  if (size === 0) return webgl.makeTensorInfo(x.shape.slice(), 'float32', new Float32Array(0));
+  const reshape = tf.getKernel('Reshape', 'webgl');
+  if (reshape === undefined) throw new SshTfjsError(`${DHT_KERNEL_NAME} (webgl): no 'Reshape' kernel is registered for webgl — import '@tensorflow/tfjs-backend-webgl' (not only its base)`);
+  // Reshape through the backend's own kernel: it knows when a packed texture needs a copy.
+  const x2d = reshape.kernelFunc({ inputs: { x } as never, backend, attrs: { shape: [size / n, n] } }) as TensorInfo;
+  const out2d = runWebGLHartley(webgl, x2d, scale);
+  webgl.disposeIntermediateTensorInfo(x2d);
+  // The pass output is an unpacked texture, so viewing it in the input's shape is free.
+  return { dataId: out2d.dataId, shape: x.shape.slice(), dtype: 'float32' };
+};
+
+/** Kernel registration record for the `webgl` backend. */
+export const dhtWebGLKernelConfig: KernelConfig = {
+  kernelName: DHT_KERNEL_NAME,
+  backendName: 'webgl',
+  kernelFunc: dhtWebGL,
+};
+
+/** Releases the twiddle tables held for a webgl backend instance. */
+export function clearWebGLDhtTables(backend: object): void {
+  twiddles.clear(backend as TableBackend);
+}

@@ -1,0 +1,93 @@
+/**
+ * webgpu-backend kernel of the DHT op (`SshDhtLastAxis`): the mixed-radix Hartley
+ * passes of ../webgl/hartley-pass-plan.ts as compute shaders, each writing a new
+ * storage buffer that the next pass reads, all queued on the GPU without readback.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { SshDtypeError, SshShapeError } from '../../errors';
+import { planHartleyPasses, twiddleTable, type HartleyPassPlan } from '../webgl/hartley-pass-plan';
+import { BackendTableCache, type TableBackend } from '../webgl/backend-table-cache';
+import { createWebGPUPassProgram, type WebGPUPassProgram } from './hartley-pass-programs';
+
+const DHT_KERNEL_NAME = 'SshDhtLastAxis';
+
+/**
+ * Lengths up to this use one direct O(N²) pass on webgpu; longer ones the mixed-radix
+ * passes. Chosen from `bench/browser` (see docs/benchmarks/tfjs.md).
+ */
+export const WEBGPU_DIRECT_MAX_LENGTH = 16;
+
+/** Radix preference on webgpu: a radix-8 butterfly shares 16 reads among 8 outputs (measured fastest, see docs/benchmarks/tfjs.md). */
+export const WEBGPU_RADICES: readonly number[] = [8, 4, 2, 3, 5, 7];
+
+/** The WebGPUBackend members this kernel uses. */
+interface WebGPUBackendLike extends TableBackend {
+  runWebGPUProgram(
+    program: WebGPUPassProgram,
+    inputs: TensorInfo[],
+    outputDtype: 'float32',
+    programDefinedUniform?: Array<{ type: 'float32'; data: number[] }>,
+  ): TensorInfo;
+}
+
+const twiddles = new BackendTableCache((n) => ({ shape: [2 * n], values: twiddleTable(n) }));
+const plans = new Map<number, HartleyPassPlan>();
+
+function planFor(n: number): HartleyPassPlan {
+  let plan = plans.get(n);
+  if (plan === undefined) {
+    plan = planHartleyPasses(n, { directMaxLength: WEBGPU_DIRECT_MAX_LENGTH, radices: WEBGPU_RADICES });
+    if (plans.size >= 64) plans.clear();
+    plans.set(n, plan);
+  }
+  return plan;
+}
+
+/**
+ * Runs the DHT of every row of `x2d` ([rows, N], float32) times `scale`; returns a new
+ * [rows, N]. `plan` defaults to the backend's schedule (the bench passes others to
+ * measure the direct-pass threshold).
+ */
+export function runWebGPUHartley(backend: WebGPUBackendLike, x2d: TensorInfo, scale: number, plan: HartleyPassPlan = planFor(x2d.shape[1])): TensorInfo {
+  const [rows, n] = x2d.shape;
+  const table = twiddles.get(backend, n);
+  let current = x2d;
+  const last = plan.passes.length - 1;
+  plan.passes.forEach((pass, i) => {
+    const program = createWebGPUPassProgram(rows, n, pass);
+    const inputs = program.variableNames.length === 2 ? [current, table] : [current];
+    const next = backend.runWebGPUProgram(program, inputs, 'float32', [{ type: 'float32', data: [i === last ? scale : 1] }]);
+    // Released after the queued command buffer is submitted (the backend defers it).
+    if (current !== x2d) backend.disposeData(current.dataId);
+    current = next;
+  });
+  return current;
+}
+
+const dhtWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = (inputs as unknown as { x: TensorInfo }).x;
+  const scale = (attrs as unknown as { scale: number }).scale;
+  const webgpu = backend as unknown as WebGPUBackendLike;
+  if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgpu): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
+  if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgpu): x must have rank ≥ 1, got a scalar`);
+  const n = x.shape[x.shape.length - 1];
+  const size = tf.util.sizeFromShape(x.shape);
+  if (size === 0) return webgpu.makeTensorInfo(x.shape.slice(), 'float32', new Float32Array(0));
+  // A storage buffer is flat: viewing x as [rows, N] needs no copy (what webgpu's Reshape does).
+  const x2d: TensorInfo = { dataId: x.dataId, shape: [size / n, n], dtype: 'float32' };
+  const out2d = runWebGPUHartley(webgpu, x2d, scale);
+  return { dataId: out2d.dataId, shape: x.shape.slice(), dtype: 'float32' };
+};
+
+/** Kernel registration record for the `webgpu` backend. */
+export const dhtWebGPUKernelConfig: KernelConfig = {
+  kernelName: DHT_KERNEL_NAME,
+  backendName: 'webgpu',
+  kernelFunc: dhtWebGPU,
+};
+
+/** Releases the twiddle tables held for a webgpu backend instance. */
+export function clearWebGPUDhtTables(backend: object): void {
+  twiddles.clear(backend as TableBackend);
+}

@@ -1,0 +1,71 @@
+/**
+ * The DHT over the last axis as a tfjs op.
+ *
+ * Contract shared with the GPU kernels (src/kernels/webgl, src/kernels/webgpu):
+ * kernel name {@link DHT_KERNEL_NAME}, one input `x` (float32, rank ≥ 1, transform
+ * along the last axis of length N), attribute `{ scale }`, output of the same shape:
+ * `y[..., k] = scale · Σ_j x[..., j] · cas(2πkj/N)`.
+ * The gradient is the same kernel applied to `dy`: the cas matrix is symmetric, so
+ * the transform is its own transpose.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { SshDisposedError, SshDtypeError, SshOptionError, SshShapeError, SshTfjsError } from '../errors';
+import { ensureSshKernels } from '../kernels/register';
+
+/** Kernel name registered with tfjs's kernel registry for every backend. */
+export const DHT_KERNEL_NAME = 'SshDhtLastAxis';
+
+/** Attributes of the {@link DHT_KERNEL_NAME} kernel. */
+export interface DhtLastAxisAttrs {
+  /** Multiplies the unnormalised transform (1 → forward `backward` normalisation, 1/N → its inverse). */
+  scale: number;
+}
+
+/**
+ * Discrete Hartley transform of every vector along the last axis of `x`, times `scale`.
+ *
+ * Differentiable (the gradient is the same transform of `dy`), runs on whichever
+ * backend is active as long as it has a registered kernel (`cpu` always; `webgl` and
+ * `webgpu` after importing `@ssh-peft/tfjs/gpu`). The inverse is `dhtLastAxis(h, 1 / N)`.
+ *
+ * @param x float32 tensor of rank ≥ 1; the transform runs along its last axis.
+ * @param scale finite multiplier, default 1 (unnormalised forward transform).
+ * @throws {SshDtypeError} when `x` is not float32.
+ * @throws {SshShapeError} when `x` is a scalar or its last axis is empty.
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import '@tensorflow/tfjs-backend-cpu';
+ * import { dhtLastAxis } from '@ssh-peft/tfjs';
+ * const h = dhtLastAxis(tf.tensor2d([[1, 0, 0, 0]]));   // [[1, 1, 1, 1]]
+ * const x = dhtLastAxis(h, 1 / 4);                       // back to [[1, 0, 0, 0]]
+ * ```
+ */
+export function dhtLastAxis<R extends tf.Rank>(x: tf.Tensor<R>, scale = 1): tf.Tensor<R> {
+  assertDhtInput(x, 'x');
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
+    throw new SshOptionError(`dhtLastAxis: scale must be a finite number, got ${String(scale)}`);
+  }
+  ensureSshKernels();
+  const backendName = tf.getBackend();
+  if (tf.getKernel(DHT_KERNEL_NAME, backendName) === undefined) {
+    throw new SshTfjsError(
+      `dhtLastAxis: no '${DHT_KERNEL_NAME}' kernel for the active backend '${backendName}'; ` +
+        `for webgl/webgpu import '@ssh-peft/tfjs/gpu' before calling registerSshKernels()`,
+    );
+  }
+  const attrs: DhtLastAxisAttrs = { scale };
+  return tf.engine().runKernel(DHT_KERNEL_NAME, { x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor<R>;
+}
+
+/** Validates a tensor argument of the DHT op (shared with the layer code). */
+export function assertDhtInput(x: tf.Tensor, argName: string): void {
+  if (!(x instanceof tf.Tensor)) {
+    throw new SshOptionError(`${argName} must be a tf.Tensor, got ${x === null ? 'null' : typeof x}`);
+  }
+  if (x.isDisposed) throw new SshDisposedError(`${argName} (tensor id ${x.id}, shape [${x.shape}]) is disposed`);
+  if (x.dtype !== 'float32') throw new SshDtypeError(`${argName} must be float32, got ${x.dtype} (shape [${x.shape}])`);
+  if (x.rank < 1) throw new SshShapeError(`${argName} must have rank ≥ 1 (the transform runs along the last axis), got a scalar`);
+  const n = x.shape[x.rank - 1];
+  if (n < 1) throw new SshShapeError(`${argName}: last axis has length ${n}; the transform needs at least 1 (shape [${x.shape}])`);
+}

@@ -1,0 +1,91 @@
+/**
+ * The JSON contract between the Node side (tests, bench) and the page (page-entry.ts).
+ */
+export type GpuBackendName = 'webgl' | 'webgpu';
+export type InputLayout = 'upload' | 'packed' | 'slice';
+
+export interface InitReport {
+  webgpuAdapter: boolean;
+  webgpuAdapterInfo: string;
+  webglVersion: number;
+  webglFloat32Render: boolean;
+  backends: Record<string, boolean>;
+}
+
+export interface Diff {
+  maxAbsDiff: number;
+  maxAbsRef: number;
+}
+
+export interface DhtParityArgs {
+  backend: GpuBackendName;
+  shape: number[];
+  scale: number;
+  seed: number;
+  layout: InputLayout;
+}
+
+export interface DhtParityResult extends Diff {
+  sameShape: boolean;
+  leakedTensors: number;
+  leakedDataIds: number;
+  kernelBackend: string;
+}
+
+export interface SshLinearParityArgs {
+  backend: GpuBackendName;
+  tokens: number;
+  rows: number;
+  cols: number;
+  count: number;
+  variant: 'separable' | 'true';
+  path: 'factored' | 'dense';
+  seed: number;
+}
+
+export interface BenchDhtArgs {
+  backend: GpuBackendName;
+  n: number;
+  rows: number;
+  /** Wall-clock budget per measured op (ms); repetitions adapt to it. */
+  budgetMs: number;
+  /** Budget for tfjs's O(N²) rfft: one run when a single call exceeds it. */
+  rfftBudgetMs: number;
+  /** Whether to time tfjs's rfft. */
+  rfft: boolean;
+  /** Whether to time the cas-matrix matMul, `tf.matMul(x, C)` with a cached N×N matrix. */
+  casMatMul: boolean;
+  /** Extra schedules to time through the kernel's pass loop (threshold and radix choices). */
+  plans: PlanVariant[];
+}
+
+export interface PlanVariant {
+  label: string;
+  directMaxLength: number;
+  radices: number[];
+}
+
+export interface Timing {
+  ms: number;
+  runs: number;
+}
+
+export interface BenchDhtResult {
+  /** The op as users call it (the kernel's default schedule). */
+  dht: Timing;
+  rfft: Timing | null;
+  casMatMul: Timing | null;
+  plans: Record<string, Timing & { passes: number }>;
+}
+
+export interface HarnessApi {
+  init(): Promise<InitReport>;
+  dhtParity(args: DhtParityArgs): Promise<DhtParityResult>;
+  dhtGradParity(args: Omit<DhtParityArgs, 'layout'>): Promise<Diff>;
+  sshLinearParity(args: SshLinearParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff; leakedTensors: number }>;
+  /** The `@ssh-peft/tfjs/gpu` documentation example: DHT of [[1, 2, 3, 4]] on the backend. */
+  docExample(backend: GpuBackendName): Promise<{ values: number[]; backend: string }>;
+  /** Calls the kernel directly (bypassing the op's checks) with an int32 input; returns the error message. */
+  kernelRejectsInt32(backend: GpuBackendName): Promise<string>;
+  benchDhtOp(args: BenchDhtArgs): Promise<BenchDhtResult>;
+}
