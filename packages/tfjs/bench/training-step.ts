@@ -53,10 +53,21 @@ async function pairedTimes(frozen: () => void, step: () => void, repeats: number
   return { ms: Math.min(...times), frozenMs: Math.min(...frozenTimes), peakBytes };
 }
 
-function build(layer: AdaptedDense, rows: number, w0: tf.Tensor, bias: tf.Tensor): AdaptedDense {
+/** Builds an adapted layer for `[rows]` inputs and gives it the frozen base weights. */
+export function buildAdaptedLayer(layer: AdaptedDense, rows: number, w0: tf.Tensor, bias: tf.Tensor): AdaptedDense {
   layer.apply(tfl.input({ shape: [rows] }));
   layer.copyBaseFrom(w0, bias);
   return layer;
+}
+
+/** The adapted variants every training-step table compares (cpu and browser), by display name. */
+export function adaptedVariants(c: StepCase, positions: Uint32Array): Array<[string, () => AdaptedDense]> {
+  return [
+    ['SSH factored', () => new SshDense({ name: 'ssh_factored', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'factored', checkFinite: false })],
+    ['SSH dense', () => new SshDense({ name: 'ssh_dense', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'dense', checkFinite: false })],
+    [`LoRA r=${c.loraRank}`, () => new baselines.LoraDense({ name: 'lora', units: c.cols, inputDim: c.rows, rank: c.loraRank, alpha: c.loraRank })],
+    ['FourierFT (dense ΔW)', () => new baselines.FourierFTDense({ name: 'fourierft', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300 })],
+  ];
 }
 
 /** Runs every variant for one shape; tensors are created and disposed here. */
@@ -76,14 +87,9 @@ export async function benchTrainingStep(c: StepCase): Promise<StepResult[]> {
   const frozenMs = Math.min(frozenTimes.ms, frozenTimes.frozenMs);
   results.push({ variant: 'frozen layer', trainable: 0, ms: frozenMs, frozenMs, peakBytes: frozenPeak });
 
-  const variants: Array<[string, () => AdaptedDense]> = [
-    ['SSH factored', () => new SshDense({ name: 'ssh_factored', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'factored', checkFinite: false })],
-    ['SSH dense', () => new SshDense({ name: 'ssh_dense', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'dense', checkFinite: false })],
-    [`LoRA r=${c.loraRank}`, () => new baselines.LoraDense({ name: 'lora', units: c.cols, inputDim: c.rows, rank: c.loraRank, alpha: c.loraRank })],
-    ['FourierFT (dense ΔW)', () => new baselines.FourierFTDense({ name: 'fourierft', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300 })],
-  ];
+  const variants = adaptedVariants(c, positions);
   for (const [name, make] of variants) {
-    const layer = build(make(), c.rows, w0, bias);
+    const layer = buildAdaptedLayer(make(), c.rows, w0, bias);
     const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
     const optimizer = tf.train.adam(1e-3);
     const step = () => {

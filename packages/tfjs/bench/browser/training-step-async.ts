@@ -1,14 +1,14 @@
 /**
- * The training-step benchmark of bench/training-step.ts (same variants, layers, loss,
+ * The training-step benchmark of bench/training-step.ts (same variants and layers — imported
+ * from there — same loss,
  * Adam update and peak measurement) with asynchronous readback: WebGPU in Chromium
  * cannot read GPU data synchronously (`dataSync` fails), so every step here ends with
  * `await data()` instead. If bench/training-step.ts moves to async readback, the
  * browser bench can call it directly and this file goes away.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { AdaptedDense, SshDense, baselines } from '../../src/index';
-import type { StepCase, StepResult } from '../training-step';
+import { baselines } from '../../src/index';
+import { adaptedVariants, buildAdaptedLayer, type StepCase, type StepResult } from '../training-step';
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -41,12 +41,6 @@ async function timeAndPeak(step: () => Promise<void>, repeats: number): Promise<
   return { ms: median(times), peakBytes: profile.peakBytes, kernels: await kernelTimes(profile as never) };
 }
 
-function build(layer: AdaptedDense, rows: number, w0: tf.Tensor, bias: tf.Tensor): AdaptedDense {
-  layer.apply(tfl.input({ shape: [rows] }));
-  layer.copyBaseFrom(w0, bias);
-  return layer;
-}
-
 /** Same cases and variant names as the cpu table's benchTrainingStep. */
 export async function benchTrainingStepAsync(c: StepCase): Promise<BrowserStepResult[]> {
   const x = tf.randomUniform([c.tokens, c.rows], -1, 1, 'float32', 1);
@@ -63,14 +57,9 @@ export async function benchTrainingStepAsync(c: StepCase): Promise<BrowserStepRe
   }, c.repeats);
   results.push({ variant: 'frozen layer', trainable: 0, ...frozen });
 
-  const variants: Array<[string, () => AdaptedDense]> = [
-    ['SSH factored', () => new SshDense({ name: 'ssh_factored', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'factored', checkFinite: false })],
-    ['SSH dense', () => new SshDense({ name: 'ssh_dense', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'dense', checkFinite: false })],
-    [`LoRA r=${c.loraRank}`, () => new baselines.LoraDense({ name: 'lora', units: c.cols, inputDim: c.rows, rank: c.loraRank, alpha: c.loraRank })],
-    ['FourierFT (dense ΔW)', () => new baselines.FourierFTDense({ name: 'fourierft', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300 })],
-  ];
+  const variants = adaptedVariants(c, positions);
   for (const [name, make] of variants) {
-    const layer = build(make(), c.rows, w0, bias);
+    const layer = buildAdaptedLayer(make(), c.rows, w0, bias);
     const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
     const optimizer = tf.train.adam(1e-3);
     const step = async () => {
