@@ -9,6 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerLinearSegmentSum, registerSshKernelsOnWasm } from '@ssh-peft/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +22,6 @@ import { runTask } from './protocol';
 import { renderResultsMarkdown } from './report/markdown';
 import { renderAccuracyPlot } from './report/plot';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ExperimentResults, type TaskResult } from './results-types';
-import { installFastSegmentSum } from './segment-sum-kernel';
 import { prepareTask, TASK_IDS, type TaskSizes } from './tasks';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -36,6 +37,7 @@ const { values: flags } = parseArgs({
     'report-only': { type: 'boolean', default: false },
     methods: { type: 'string' },
     'spectral-lrs': { type: 'string' },
+    backend: { type: 'string', default: 'wasm' },
   },
   strict: true,
 });
@@ -48,6 +50,8 @@ function intFlag(name: string, value: string | undefined, fallback: number): num
 }
 
 const quick = flags.quick === true;
+const backendName = flags.backend ?? 'wasm';
+if (backendName !== 'wasm' && backendName !== 'cpu') throw new ExperimentOptionError(`--backend must be wasm or cpu, got '${backendName}'`);
 const sizes: TaskSizes = quick
   ? {
       model: { dim: 16, depth: 1, heads: 2, mlpDim: 32 },
@@ -108,8 +112,13 @@ async function main(): Promise<void> {
     return;
   }
   tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
-  installFastSegmentSum();
+  // Single-threaded wasm: XNNPACK matMul is several times faster than the pure-JS cpu backend.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (!(await tf.setBackend(backendName))) throw new ExperimentOptionError(`tfjs backend '${backendName}' failed to initialise`);
+  await tf.ready();
+  if (backendName === 'wasm') registerSshKernelsOnWasm();
+  // The stock cpu UnsortedSegmentSum is O(segments · size): Embedding gradients took 8–20 s a step.
+  else registerLinearSegmentSum('cpu');
   const started = performance.now();
   const grid: MethodEntry[] = methodGrid(n, lrGrid);
   // head-only always runs: it sets the head rate of the others.

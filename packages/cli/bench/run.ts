@@ -12,9 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { applySSH, buildTinyViT } from '@ssh-peft/tfjs';
+import { applySSH, buildTinyViT, registerSshKernelsOnWasm } from '@ssh-peft/tfjs';
 import { useBackend, type DemoBackend } from '../src/train/backends';
-import { registerSshKernelsOnWasm } from '../src/train/wasm-kernel-bridge';
 import { crossEntropyOfProbabilities } from '../src/train/train-loop';
 import { ADAPTED_LAYERS } from '../src/pipeline/demo-config';
 

@@ -31,7 +31,6 @@ export { spectralEnergy } from './report/spectral-energy';
 export { demoConfig, ADAPTED_LAYERS, type DemoConfig, type DemoOverrides, type PretrainConfig } from './pipeline/demo-config';
 export { runDemo, type RunDemoOptions } from './pipeline/run-demo';
 export type { DemoReport, ReportLayer } from './pipeline/demo-report';
-export { registerSshKernelsOnWasm, unsortedSegmentSumValues } from './train/wasm-kernel-bridge';
 export { useBackend, type DemoBackend } from './train/backends';
 export { silentProgress, terminalProgress, type ProgressReporter, type ProgressTask } from './progress';
 export { CLI_VERSION } from './version';

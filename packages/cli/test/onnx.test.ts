@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applySSH, buildTinyViT } from '@ssh-peft/tfjs';
+import { applySSH, buildTinyViT, registerSshKernelsOnWasm } from '@ssh-peft/tfjs';
 import { mergeWeights, saveAdapter } from '@ssh-peft/adapter';
 import { exportLayersModelToOnnx as exportLayersModel } from '@ssh-peft/onnx';
 import { decodeOnnx, readInitializer } from '../src/onnx-io/onnx-model';
 import { runOnnxClassifier } from '../src/pipeline/onnx-run';
 import { maxAbsDifference } from '../src/train/evaluate';
 import { useBackend } from '../src/train/backends';
-import { registerSshKernelsOnWasm } from '../src/train/wasm-kernel-bridge';
 import { cli } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-onnx-'));

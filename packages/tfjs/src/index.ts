@@ -17,6 +17,9 @@
 export * from './errors';
 export { DHT_KERNEL_NAME, dhtLastAxis, type DhtLastAxisAttrs } from './ops/dht';
 export { registerSshKernels, addBackendKernelRegistrar } from './kernels/register';
+export { registerSshKernelsOnWasm } from './kernels/host/wasm-bridge';
+export { registerLinearSegmentSum, segmentSumValues } from './kernels/host/segment-sum';
+export { cpuViewOfWasm, type HostBackendView, type WasmBackendLike } from './kernels/host/host-view';
 export * from './models/index';
 export { compileSpectralTerms, validatePositions, type SpectralTerms } from './ops/spectral-terms';
 export {

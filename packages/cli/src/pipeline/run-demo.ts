@@ -17,7 +17,7 @@ import { CliError } from '../errors';
 import { throwIfInterrupted } from '../interrupt';
 import type { ProgressReporter } from '../progress';
 import { useBackend } from '../train/backends';
-import { registerSshKernelsOnWasm } from '../train/wasm-kernel-bridge';
+import { registerSshKernelsOnWasm } from '@ssh-peft/tfjs';
 import { accuracyOf, argmaxRows, maxAbsDifference, predictRows } from '../train/evaluate';
 import { spectralEnergy } from '../report/spectral-energy';
 import { writeDemoReport, REPORT_FILES } from '../report/write-demo-report';
