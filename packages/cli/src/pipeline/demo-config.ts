@@ -14,8 +14,11 @@ export interface VitSize {
 
 /** Everything that determines the base model's weights. */
 export interface PretrainConfig {
-  /** Bumped when the pretraining code changes in a way that changes weights. */
-  recipe: 'adam-constant-lr/frozen-norms/v1';
+  /**
+   * Bumped when the pretraining code changes in a way that changes weights (v2: the one-pass
+   * Tile gradient of @ssh-peft/tfjs sums LayerNormalization's gradient in another order).
+   */
+  recipe: 'adam-constant-lr/frozen-norms/v2';
   backend: 'wasm';
   model: VitSize & { numClasses: 10 };
   seed: number;

@@ -87,7 +87,7 @@ export async function runDemo(config: DemoConfig, options: RunDemoOptions): Prom
 
     // 2. Base model: cached or pretrained on the source task (wasm backend).
     const pretrainConfig: PretrainConfig = {
-      recipe: 'adam-constant-lr/frozen-norms/v1',
+      recipe: 'adam-constant-lr/frozen-norms/v2',
       backend: 'wasm',
       seed: config.seed,
       dataSha256: fingerprintData(all),

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerLinearTileGradient } from '@ssh-peft/tfjs';
 import { CliError } from '../errors';
 
 /** Backends the demo uses. */
@@ -22,6 +23,9 @@ function configureOnce(): void {
   tf.env().set('PROD', true);
   // One thread: the threaded build's work split is machine dependent, and the machine is shared.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // LayerNormalization's backward pass through tfjs's own Tile gradient is a slice + add per
+  // (batch, token): most of a training step. Same gradient, one reduction.
+  registerLinearTileGradient();
 }
 
 /**
