@@ -29,13 +29,20 @@ export function summarize(root) {
   return { passed, failed, packages };
 }
 
+/** Workspace packages with a `test` script, and tools/* Nx projects with a `test` target. */
 function packagesWithTests(root) {
-  const dir = resolve(root, 'packages');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => {
-    const manifest = resolve(dir, name, 'package.json');
-    return existsSync(manifest) && Boolean(JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test);
-  });
+  const names = [];
+  const packages = resolve(root, 'packages');
+  for (const name of existsSync(packages) ? readdirSync(packages) : []) {
+    const manifest = resolve(packages, name, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test) names.push(name);
+  }
+  const tools = resolve(root, 'tools');
+  for (const name of existsSync(tools) ? readdirSync(tools) : []) {
+    const project = resolve(tools, name, 'project.json');
+    if (existsSync(project) && JSON.parse(readFileSync(project, 'utf8')).targets?.test) names.push(name);
+  }
+  return names;
 }
 
 function countSuitesFailedWithoutFailedTests(report) {

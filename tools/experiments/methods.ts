@@ -12,13 +12,18 @@ export type MethodSpec =
   | { kind: 'full' }
   | { kind: 'lora'; rank: number }
   | { kind: 'fourierft'; n: number }
-  | { kind: 'ssh'; strategy: 'per-layer' | 'global'; energyRatio: number; n: number };
+  | { kind: 'ssh'; strategy: 'per-layer' | 'global'; energyRatio: number; n: number; alpha?: number; init?: 'zeros' | 'normal' };
 
 export interface MethodEntry {
   id: string;
   label: string;
   family: 'head' | 'full' | 'lora' | 'fourierft' | 'ssh';
   spec: MethodSpec;
+  /**
+   * `main`: the issue's grid, which the target checks and the plot use. `ablation`: what we
+   * tried beyond it (α, initialisation, a larger n), reported in a table of its own.
+   */
+  group: 'main' | 'ablation';
   /** Learning rates tried on the validation split (same count for every method). */
   learningRates: number[];
 }
@@ -32,22 +37,34 @@ export const SPECTRAL_ALPHA = 300;
  * candidate learning rates; every family gets the same number.
  */
 export function methodGrid(n: number, lrs: Record<MethodEntry['family'], number[]>): MethodEntry[] {
+  const main = 'main' as const;
   const out: MethodEntry[] = [
-    { id: 'head', label: 'head only', family: 'head', spec: { kind: 'head' }, learningRates: lrs.head },
-    { id: 'full', label: 'full fine-tuning', family: 'full', spec: { kind: 'full' }, learningRates: lrs.full },
+    { id: 'head', label: 'head only', family: 'head', group: main, spec: { kind: 'head' }, learningRates: lrs.head },
+    { id: 'full', label: 'full fine-tuning', family: 'full', group: main, spec: { kind: 'full' }, learningRates: lrs.full },
   ];
-  for (const rank of [1, 2, 4, 8]) out.push({ id: `lora-r${rank}`, label: `LoRA r=${rank}`, family: 'lora', spec: { kind: 'lora', rank }, learningRates: lrs.lora });
-  for (const m of [n, 4 * n]) out.push({ id: `fourierft-n${m}`, label: `FourierFT n=${m}`, family: 'fourierft', spec: { kind: 'fourierft', n: m }, learningRates: lrs.fourierft });
+  for (const rank of [1, 2, 4, 8]) out.push({ id: `lora-r${rank}`, label: `LoRA r=${rank}`, family: 'lora', group: main, spec: { kind: 'lora', rank }, learningRates: lrs.lora });
+  for (const m of [n, 4 * n]) out.push({ id: `fourierft-n${m}`, label: `FourierFT n=${m}`, family: 'fourierft', group: main, spec: { kind: 'fourierft', n: m }, learningRates: lrs.fourierft });
   for (const strategy of ['per-layer', 'global'] as const) {
     for (const energyRatio of [0, 0.5, 1]) {
       out.push({
         id: `ssh-${strategy}-e${energyRatio}`,
         label: `SSH ${strategy} δ=${energyRatio} n=${n}`,
         family: 'ssh',
+        group: main,
         spec: { kind: 'ssh', strategy, energyRatio, n },
         learningRates: lrs.ssh,
       });
     }
+  }
+  // What we tried beyond the grid, on one pre-chosen variant (per-layer, δ = 0.5).
+  const ablation = 'ablation' as const;
+  const base = { kind: 'ssh' as const, strategy: 'per-layer' as const, energyRatio: 0.5 };
+  out.push(
+    { id: 'ssh-per-layer-e0.5-4n', label: `SSH per-layer δ=0.5 n=${4 * n}`, family: 'ssh', group: ablation, spec: { ...base, n: 4 * n }, learningRates: lrs.ssh },
+    { id: 'ssh-per-layer-e0.5-normal', label: `SSH per-layer δ=0.5 n=${n}, normal init`, family: 'ssh', group: ablation, spec: { ...base, n, init: 'normal' }, learningRates: lrs.ssh },
+  );
+  for (const alpha of [100, 1000]) {
+    out.push({ id: `ssh-per-layer-e0.5-a${alpha}`, label: `SSH per-layer δ=0.5 n=${n}, α=${alpha}`, family: 'ssh', group: ablation, spec: { ...base, n, alpha }, learningRates: lrs.ssh });
   }
   return out;
 }
@@ -98,7 +115,8 @@ export async function applyMethod(base: tfl.LayersModel, spec: MethodSpec, seed:
         strategy: spec.strategy,
         ...(spec.strategy === 'per-layer' ? { perLayer: spec.n } : { budget: spec.n * layers, score: 'relative-energy' as const }),
         energyRatio: spec.energyRatio,
-        alpha: SPECTRAL_ALPHA,
+        alpha: spec.alpha ?? SPECTRAL_ALPHA,
+        init: spec.init ?? 'zeros',
         seed,
         trainable: ['head'],
       });

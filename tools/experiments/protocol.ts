@@ -111,6 +111,7 @@ export async function runTask(task: PreparedTask, methods: MethodEntry[], o: Pro
       id: method.id,
       label: method.label,
       family: method.family,
+      group: method.group,
       ...params,
       search,
       chosenLearningRate: lr,

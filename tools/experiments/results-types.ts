@@ -1,6 +1,6 @@
 /** Shape of docs/results/results.json (the raw numbers of a run). */
 export const RESULTS_FORMAT = 'ssh-peft-experiments';
-export const RESULTS_VERSION = 1;
+export const RESULTS_VERSION = 2;
 
 export interface RunRecord {
   seed: number;
@@ -15,6 +15,8 @@ export interface MethodResult {
   id: string;
   label: string;
   family: string;
+  /** `main` (the issue's grid: target checks, plot) or `ablation` (what we tried beyond it). */
+  group: 'main' | 'ablation';
   adapterParameters: number;
   trainableParameters: number;
   /** Seed-0 runs, one per candidate learning rate. */
@@ -49,4 +51,6 @@ export interface ExperimentResults {
   skippedTasks: string[];
   wallSeconds: number;
   environment: { node: string; tfjsBackend: string; cpus: number; loadAverageAtStart: number[] };
+  /** Tasks taken from other runs of the same configuration (`--merge`), one entry per run. */
+  merged?: Array<{ command: string; createdAt: string; wallSeconds: number; tasks: string[]; loadAverageAtStart: number[] }>;
 }

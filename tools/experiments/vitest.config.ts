@@ -1,11 +1,7 @@
 import { defineConfig } from 'vitest/config';
-import { defaultServerConditions } from 'vite';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageTestConfig } from '../vitest.shared';
 
-// Tests of the experiments harness, not part of CI (so no JSON report into .test-reports/):
-//   npx vitest run --config tools/experiments/vitest.config.ts
-export default defineConfig({
-  ssr: { resolve: { conditions: ['@ssh-peft/source', ...defaultServerConditions] } },
-  test: { root: dirname(fileURLToPath(import.meta.url)), include: ['test/**/*.test.ts'], testTimeout: 60_000 },
-});
+// The harness's tests run in CI with the packages' (report: .test-reports/experiments.json);
+// the experiments themselves do not.
+export default defineConfig(packageTestConfig(fileURLToPath(new URL('.', import.meta.url)), { testTimeout: 180_000 }));

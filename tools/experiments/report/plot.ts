@@ -21,7 +21,7 @@ async function loadVegaLite(): Promise<typeof import('vega-lite')> {
 
 /** The Vega-Lite specification of one task's plot. */
 export function accuracyVsParametersSpec(task: TaskResult): TopLevelSpec {
-  const values = task.methods.map((m) => ({
+  const values = task.methods.filter((m) => m.group === 'main').map((m) => ({
     method: m.label,
     family: m.family,
     parameters: Math.max(1, m.adapterParameters),

@@ -18,9 +18,9 @@ function find(task: TaskResult, id: string): MethodResult | undefined {
   return task.methods.find((m) => m.id === id);
 }
 
-/** SSH variants of a task (energyRatio > 0 ones are the "energy" ones). */
+/** SSH variants of the main grid of a task (energyRatio > 0 ones are the "energy" ones). */
 export function sshMethods(task: TaskResult): MethodResult[] {
-  return task.methods.filter((m) => m.family === 'ssh');
+  return task.methods.filter((m) => m.family === 'ssh' && m.group === 'main');
 }
 
 /** Every target check of one task, one line per SSH variant (no variant is singled out after seeing test numbers). */
