@@ -8,9 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { updateDocSection } from './doc-section';
 import { benchTrainingStep, type StepResult } from './training-step';
 import { benchDhtVsRfft, type DhtResult } from './dht-vs-rfft';
 
@@ -69,30 +67,6 @@ function dhtTable(results: DhtResult[]): string {
   ].join('\n');
 }
 
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
-function updateDoc(section: string): string {
-  const path = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/benchmarks/tfjs.md');
-  const start = '<!-- cpu:start -->';
-  const end = '<!-- cpu:end -->';
-  const block = `${start}\n${section}\n${end}`;
-  let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# @ssh-peft/tfjs benchmarks\n\n';
-  if (doc.includes(start) && doc.includes(end)) doc = doc.slice(0, doc.indexOf(start)) + block + doc.slice(doc.indexOf(end) + end.length);
-  else doc = `${doc.trimEnd()}\n\n${block}\n`;
-  writeAtomic(path, doc);
-  return path;
-}
-
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
@@ -135,7 +109,7 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`${dhtPart}\n`);
   parts.push(dhtPart);
-  const path = updateDoc(parts.join('\n'));
+  const path = updateDocSection('cpu', parts.join('\n'));
   process.stdout.write(`wrote ${path}\n`);
 }
 
