@@ -5,6 +5,9 @@
 import type { MethodEntry } from './methods';
 import type { TaskSizes } from './tasks';
 
+/** How the script is invoked from the repository root (printed and recorded in the results). */
+export const BASE_COMMAND = 'npx tsx --conditions=@ssh-peft/source tools/experiments/run.ts';
+
 export interface ExperimentConfig {
   sizes: TaskSizes;
   /** SSH coefficients per adapted layer (FourierFT runs at n and 4n). */

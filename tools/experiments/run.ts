@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from './atomic-write';
-import { FULL_CONFIG, QUICK_CONFIG, type ExperimentConfig } from './config';
+import { BASE_COMMAND, FULL_CONFIG, QUICK_CONFIG, type ExperimentConfig } from './config';
 import { ExperimentError, ExperimentOptionError, ResultsFormatError } from './errors';
 import { methodGrid, SPECTRAL_ALPHA, type MethodEntry } from './methods';
 import { runTask } from './protocol';
@@ -32,7 +32,6 @@ import { RESULTS_FORMAT, RESULTS_VERSION, type ExperimentResults, type TaskResul
 import { prepareTask, TASK_IDS } from './tasks';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const BASE_COMMAND = 'npx tsx --conditions=@ssh-peft/source tools/experiments/run.ts';
 
 const { values: flags } = parseArgs({
   options: {

@@ -1,5 +1,6 @@
 /** docs/results.md from the raw results: setup, one table and plot per task, target checks, discussion. */
 import type { ExperimentResults, TaskResult } from '../results-types';
+import { BASE_COMMAND } from '../config';
 import { checkTargets, sshMethods } from './targets';
 
 const pct = (v: number) => (100 * v).toFixed(1);
@@ -85,6 +86,12 @@ export function renderResultsMarkdown(results: ExperimentResults, plotFile: (tas
     out.push('', 'Summary (computed):', '', ...discussion(task).map((l) => `- ${l}`), '');
   }
   out.push('## Discussion', '', notes.trim(), '');
-  out.push('## Regenerate', '', '```sh', results.command, '```', '');
+  const merges = results.merged ?? [];
+  const regenerate = [results.command, ...merges.map((m) => m.command)];
+  if (merges.length > 0) {
+    const outDir = (c: string) => /--out-dir (\S+)/.exec(c)?.[1] ?? 'docs';
+    regenerate.push(`${BASE_COMMAND} --merge ${merges.map((m) => outDir(m.command)).join(',')}`);
+  }
+  out.push('## Regenerate', '', merges.length > 0 ? 'The commands of this report, in order (the separate invocations may run at the same time as the first):' : 'The command of this report:', '', '```sh', ...regenerate, '```', '');
   return out.join('\n');
 }
