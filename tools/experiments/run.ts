@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerLinearSegmentSum, registerLinearTileGradient, registerSshKernelsOnWasm } from '@ssh-peft/tfjs';
+import { registerBlockTile, registerLinearSegmentSum, registerLinearTileGradient, registerSshKernelsOnWasm } from '@ssh-peft/tfjs';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -60,8 +60,12 @@ function intFlag(name: string, value: string | undefined, fallback: number): num
 }
 
 const quick = flags.quick === true;
-const backendName = flags.backend ?? 'wasm';
-if (backendName !== 'wasm' && backendName !== 'cpu') throw new ExperimentOptionError(`--backend must be wasm or cpu, got '${backendName}'`);
+function backendFlag(value: string | undefined): 'wasm' | 'cpu' {
+  const name = value ?? 'wasm';
+  if (name !== 'wasm' && name !== 'cpu') throw new ExperimentOptionError(`--backend must be wasm or cpu, got '${name}'`);
+  return name;
+}
+const backendName = backendFlag(flags.backend);
 const config: ExperimentConfig = structuredClone(quick ? QUICK_CONFIG : FULL_CONFIG);
 if (flags['spectral-lrs'] !== undefined) {
   // Probe: other candidate rates for SSH and FourierFT (the same list for both families).
@@ -146,6 +150,8 @@ async function useBackend(): Promise<void> {
   await tf.ready();
   // LayerNormalization's backward through tfjs's Tile gradient is a slice + add per (batch, token).
   registerLinearTileGradient();
+  // tfjs tiles element by element through a TensorBuffer; LayerNormalization tiles on every call.
+  registerBlockTile(backendName);
   if (backendName === 'wasm') registerSshKernelsOnWasm();
   // The stock cpu UnsortedSegmentSum is O(segments · size): Embedding gradients took 8–20 s a step.
   else registerLinearSegmentSum('cpu');

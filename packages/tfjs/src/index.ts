@@ -19,6 +19,7 @@ export { DHT_KERNEL_NAME, dhtLastAxis, type DhtLastAxisAttrs } from './ops/dht';
 export { registerSshKernels, addBackendKernelRegistrar } from './kernels/register';
 export { registerSshKernelsOnWasm } from './kernels/host/wasm-bridge';
 export { registerLinearSegmentSum, segmentSumValues } from './kernels/host/segment-sum';
+export { registerBlockTile, tileValues } from './kernels/host/tile';
 export { registerLinearTileGradient, tileGradient } from './gradients/tile-gradient';
 export { cpuViewOfWasm, type HostBackendView, type WasmBackendLike } from './kernels/host/host-view';
 export * from './models/index';

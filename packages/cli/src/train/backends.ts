@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerLinearTileGradient } from '@ssh-peft/tfjs';
+import { registerBlockTile, registerLinearTileGradient } from '@ssh-peft/tfjs';
 import { CliError } from '../errors';
 
 /** Backends the demo uses. */
@@ -26,6 +26,10 @@ function configureOnce(): void {
   // LayerNormalization's backward pass through tfjs's own Tile gradient is a slice + add per
   // (batch, token): most of a training step. Same gradient, one reduction.
   registerLinearTileGradient();
+  // Both backends tile element by element through a TensorBuffer; LayerNormalization tiles
+  // on every call. Same values, copied by rows and blocks.
+  registerBlockTile('cpu');
+  registerBlockTile('wasm');
 }
 
 /**
