@@ -76,7 +76,7 @@ const md = `# @ssh-peft/cli — demo training steps, cpu backend vs wasm backend
 Tiny ViT of the demo (width 32, 2 blocks, 4 heads, MLP 64; 19 594 parameters), batch ${BATCH}, Adam,
 forward + backward + update per step. The peer is tfjs's pure-JS \`cpu\` backend (where @ssh-peft/tfjs
 registers its kernels); the demo runs on \`wasm\` with those kernels bridged
-(\`registerSshKernelsOnWasm\`). Both backends run with \`registerLinearTileGradient\`, as the demo does
+(\`registerSshKernelsOnWasm\`). Both backends run with \`registerLinearTileGradient\` and \`registerBlockTile\`, as the demo does
 (stock vs ours, same run: \`npx nx run tfjs:bench-host\`). Median of ${ROUNDS} rounds × ${STEPS_PER_ROUND} steps, backends alternating.
 
 | step | cpu (ms) | wasm (ms) | cpu / wasm |
