@@ -16,7 +16,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildTinyTextClassifier, buildTinyViT } from '../src/models/index';
-import { tileGradient } from '../src/gradients/tile-gradient';
+import { linearTileGradConfig } from '../src/gradients/tile-gradient';
 import { registerLinearSegmentSum } from '../src/kernels/host/segment-sum';
 import { registerBlockTile } from '../src/kernels/host/tile';
 import { registerSshKernelsOnWasm } from '../src/kernels/host/wasm-bridge';
@@ -90,13 +90,8 @@ async function tilePair(): Promise<Pair> {
   const stock = tf.getGradient(tf.Tile);
   if (stock === undefined) throw new Error('tfjs registered no Tile gradient');
   const stockConfig = { ...stock };
-  const ours: tf.GradConfig = {
-    kernelName: tf.Tile,
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved, attrs) => ({ x: () => tileGradient(dy as tf.Tensor, saved[0].shape, (attrs as unknown as { reps: number[] }).reps) }),
-  };
   const { model, x, y } = tinyViTBatch();
-  const times = alternate(makeStepper(model, x, y, VIT_STEPS), () => tf.registerGradient(stockConfig), () => tf.registerGradient(ours));
+  const times = alternate(makeStepper(model, x, y, VIT_STEPS), () => tf.registerGradient(stockConfig), () => tf.registerGradient(linearTileGradConfig));
   tf.dispose([x, y]);
   model.dispose();
   return { what: 'tiny ViT training step (dim 32, 2 blocks, 5 LayerNormalizations), Tile gradient', backend: 'wasm', ...times };

@@ -20,7 +20,7 @@ export { registerSshKernels, addBackendKernelRegistrar } from './kernels/registe
 export { registerSshKernelsOnWasm } from './kernels/host/wasm-bridge';
 export { registerLinearSegmentSum, segmentSumValues } from './kernels/host/segment-sum';
 export { registerBlockTile, tileValues } from './kernels/host/tile';
-export { registerLinearTileGradient, tileGradient } from './gradients/tile-gradient';
+export { registerLinearTileGradient, tileGradient, linearTileGradConfig } from './gradients/tile-gradient';
 export { cpuViewOfWasm, type HostBackendView, type WasmBackendLike } from './kernels/host/host-view';
 export * from './models/index';
 export { compileSpectralTerms, validatePositions, type SpectralTerms } from './ops/spectral-terms';

@@ -10,6 +10,13 @@ export async function useCpu(): Promise<void> {
   await tf.ready();
 }
 
+/** Makes `name` the active backend (registered by the test file's imports), if it is not already. */
+export async function useBackendNamed(name: 'cpu' | 'wasm'): Promise<void> {
+  if (tf.getBackend() === name) return;
+  await tf.setBackend(name);
+  await tf.ready();
+}
+
 /** cas-matrix DHT of every length-n row of `data`, float64, times `scale`. */
 export function referenceDhtRows(data: ArrayLike<number>, n: number, scale = 1): Float64Array {
   const out = new Float64Array(data.length);

@@ -11,7 +11,7 @@ import { referenceDht } from '@ssh-peft/hartley';
 import { dhtLastAxis } from '../src/ops/dht';
 import { registerLinearSegmentSum, segmentSumValues } from '../src/kernels/host/segment-sum';
 import { registerSshKernelsOnWasm } from '../src/kernels/host/wasm-bridge';
-import { useCpu } from './helpers';
+import { useBackendNamed as useBackend, useCpu } from './helpers';
 
 /** The obvious definition, one output cell at a time, in float64. */
 function referenceSegmentSum(x: ArrayLike<number>, ids: ArrayLike<number>, numSegments: number, inner: number): number[] {
@@ -38,12 +38,6 @@ const cases = fc
       x: fc.array(fc.float({ min: -100, max: 100, noNaN: true, noDefaultInfinity: true }), { minLength: rows * inner, maxLength: rows * inner }),
     }),
   );
-
-async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
-  if (tf.getBackend() === name) return;
-  await tf.setBackend(name);
-  await tf.ready();
-}
 
 let stockCpuKernel: tf.KernelFunc;
 

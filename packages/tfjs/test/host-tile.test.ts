@@ -4,15 +4,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBlockTile, tileValues } from '../src/kernels/host/tile';
-import { useCpu } from './helpers';
+import { useBackendNamed, useCpu } from './helpers';
 
 const stock = new Map<string, tf.KernelFunc>();
 
 beforeAll(async () => {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   await useCpu();
-  await tf.setBackend('wasm');
-  await tf.ready();
+  await useBackendNamed('wasm');
   for (const b of ['cpu', 'wasm'] as const) {
     const k = registerBlockTile(b);
     if (k === undefined) throw new Error(`no stock Tile kernel on ${b}`);
@@ -57,14 +56,10 @@ describe('tileValues', () => {
 });
 
 describe('registerBlockTile', () => {
-  async function use(b: 'cpu' | 'wasm') {
-    if (tf.getBackend() !== b) await tf.setBackend(b);
-  }
-
   it('gives tfjs\'s own Tile values on cpu and wasm, float32 and int32 (rank ≤ 5, tfjs\'s own limit)', async () => {
     await fc.assert(
       fc.asyncProperty(cases, fc.constantFrom('cpu' as const, 'wasm' as const), fc.constantFrom('float32' as const, 'int32' as const), async ({ shape, reps, seed }, backend, dtype) => {
-        await use(backend);
+        await useBackendNamed(backend);
         const size = shape.reduce((a, b) => a * b, 1);
         const values = Array.from({ length: size }, (_, i) => (dtype === 'int32' ? seed + i : Math.sin(seed + i)));
         tf.tidy(() => {
@@ -82,7 +77,7 @@ describe('registerBlockTile', () => {
   });
 
   it('leaves bool tensors to tfjs\'s kernel, and is idempotent', async () => {
-    await use('wasm');
+    await useBackendNamed('wasm');
     const t = tf.tile(tf.tensor2d([[true, false]], [1, 2], 'bool'), [2, 1]);
     expect(t.dtype).toBe('bool');
     expect(Array.from(t.dataSync())).toEqual([1, 0, 1, 0]);

@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerLinearTileGradient, tileGradient } from '../src/gradients/tile-gradient';
-import { useCpu } from './helpers';
+import { linearTileGradConfig, registerLinearTileGradient, tileGradient } from '../src/gradients/tile-gradient';
+import { useBackendNamed as useBackend, useCpu } from './helpers';
 
 let stock: tf.GradConfig;
 
@@ -20,13 +20,6 @@ beforeAll(async () => {
   stock = { ...g };
   registerLinearTileGradient();
 });
-
-async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
-  if (tf.getBackend() !== name) {
-    await tf.setBackend(name);
-    await tf.ready();
-  }
-}
 
 // tfjs's own Tile gradient handles ranks 1–4.
 const cases = fc.integer({ min: 1, max: 4 }).chain((rank) =>
@@ -100,7 +93,7 @@ describe('registerLinearTileGradient with tfjs-layers LayerNormalization', () =>
       }
     } finally {
       // Back to ours for the rest of the file (registration is process-wide).
-      tf.registerGradient({ kernelName: tf.Tile, inputsToSave: ['x'], gradFunc: (dy, saved, attrs) => ({ x: () => tileGradient(dy as tf.Tensor, saved[0].shape, (attrs as unknown as { reps: number[] }).reps) }) });
+      tf.registerGradient(linearTileGradConfig);
     }
   });
 });

@@ -19,12 +19,11 @@ import { CHROMIUM_PATH, openBrowserSession, type BrowserSession } from '../../te
 import type { BenchDhtResult, GpuBackendName, PlanVariant, Timing } from '../../test/browser/harness/harness-api';
 import type { BrowserStepResult } from './training-step-async';
 import type { TrainingBenchApi } from './bench-page-entry';
-import { updateBrowserSection } from './markdown-section';
+import { updateDocSection } from '../doc-section';
 import { WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
 import { WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../src/kernels/webgpu/dht-webgpu';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const docPath = resolve(here, '../../../../docs/benchmarks/tfjs.md');
 const BENCH_ENTRY = resolve(here, 'bench-page-entry.ts');
 const BACKENDS: GpuBackendName[] = ['webgl', 'webgpu'];
 
@@ -242,9 +241,9 @@ async function main(): Promise<void> {
   const training = !process.argv.includes('--no-training');
   const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, training }, (line) => console.error(`[browser bench] ${line}`));
   const section = renderBrowserSection(report);
-  updateBrowserSection(docPath, section);
+  const written = updateDocSection('browser', section);
   console.log(section);
-  console.log(`\nwritten: ${docPath}`);
+  console.log(`\nwritten: ${written}`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

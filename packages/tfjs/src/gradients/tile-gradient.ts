@@ -38,6 +38,17 @@ export function tileGradient(dy: tf.Tensor, xShape: readonly number[], reps: rea
   });
 }
 
+/** tfjs gradient configuration of `Tile` through {@link tileGradient}. */
+export const linearTileGradConfig: tf.GradConfig = {
+  kernelName: tf.Tile,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved;
+    const { reps } = attrs as unknown as { reps: number[] };
+    return { x: () => tileGradient(dy as tf.Tensor, x.shape, reps) };
+  },
+};
+
 let registered = false;
 
 /**
@@ -54,14 +65,6 @@ let registered = false;
  */
 export function registerLinearTileGradient(): void {
   if (registered) return;
-  tf.registerGradient({
-    kernelName: tf.Tile,
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
-      const { reps } = attrs as unknown as { reps: number[] };
-      return { x: () => tileGradient(dy as tf.Tensor, x.shape, reps) };
-    },
-  });
+  tf.registerGradient(linearTileGradConfig);
   registered = true;
 }

@@ -4,7 +4,7 @@
  * as they are; {@link cpuViewOfWasm} provides them over the wasm backend's heap, so the
  * same kernel functions serve both backends.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Read input values, make an output: all a host kernel needs from its backend. */
 export interface HostBackendView {
@@ -48,4 +48,27 @@ export function cpuViewOfWasm(wasm: WasmBackendLike): HostBackendView {
 /** The host view of `backend`, which is registered under `backendName` (`cpu` or `wasm`). */
 export function hostViewOf(backendName: 'cpu' | 'wasm', backend: unknown): HostBackendView {
   return backendName === 'wasm' ? cpuViewOfWasm(backend as WasmBackendLike) : (backend as HostBackendView);
+}
+
+const replacedKernels = new Map<string, tf.KernelFunc | null>();
+
+/**
+ * Makes `make(stock)` the `kernelName` kernel of `backendName`, once (idempotent), where
+ * `stock` is the kernel it replaces (`undefined` when the backend had none).
+ *
+ * @returns the replaced kernel function, also on later calls.
+ *
+ * @example
+ * ```ts
+ * replaceKernelOnce(tf.Tile, 'wasm', (stock) => myTile(stock));
+ * ```
+ */
+export function replaceKernelOnce(kernelName: string, backendName: string, make: (stock: tf.KernelFunc | undefined) => tf.KernelFunc): tf.KernelFunc | undefined {
+  const key = `${kernelName}/${backendName}`;
+  if (replacedKernels.has(key)) return replacedKernels.get(key) ?? undefined;
+  const stock = tf.getKernel(kernelName, backendName)?.kernelFunc;
+  if (stock !== undefined) tf.unregisterKernel(kernelName, backendName);
+  tf.registerKernel({ kernelName, backendName, kernelFunc: make(stock) });
+  replacedKernels.set(key, stock ?? null);
+  return stock;
 }

@@ -9,7 +9,7 @@
  * does one pass, O(size), accumulating in float64.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { hostViewOf } from './host-view';
+import { hostViewOf, replaceKernelOnce } from './host-view';
 
 /**
  * out[segmentIds[i], j] += x[i·inner + j] for every row i; rows whose id is outside
@@ -54,8 +54,6 @@ function segmentSumKernelFor(backendName: 'cpu' | 'wasm'): tf.KernelFunc {
   };
 }
 
-const replaced = new Map<string, tf.KernelFunc | null>();
-
 /**
  * Registers the linear-time `UnsortedSegmentSum` for `backendName` (idempotent): on `cpu`
  * it replaces the stock kernel, on `wasm` it adds the missing one. Opt-in because it
@@ -73,10 +71,5 @@ const replaced = new Map<string, tf.KernelFunc | null>();
  * ```
  */
 export function registerLinearSegmentSum(backendName: 'cpu' | 'wasm'): tf.KernelFunc | undefined {
-  if (replaced.has(backendName)) return replaced.get(backendName) ?? undefined;
-  const existing = tf.getKernel(tf.UnsortedSegmentSum, backendName);
-  if (existing !== undefined) tf.unregisterKernel(tf.UnsortedSegmentSum, backendName);
-  tf.registerKernel({ kernelName: tf.UnsortedSegmentSum, backendName, kernelFunc: segmentSumKernelFor(backendName) });
-  replaced.set(backendName, existing?.kernelFunc ?? null);
-  return existing?.kernelFunc;
+  return replaceKernelOnce(tf.UnsortedSegmentSum, backendName, () => segmentSumKernelFor(backendName));
 }

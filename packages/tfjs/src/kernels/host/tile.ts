@@ -9,7 +9,7 @@
  * (`set`, `copyWithin`, `fill`) gives the same values.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { hostViewOf } from './host-view';
+import { hostViewOf, replaceKernelOnce } from './host-view';
 
 type Numeric = Float32Array | Int32Array;
 
@@ -58,8 +58,6 @@ export function tileValues(x: ArrayLike<number>, shape: readonly number[], reps:
   return out;
 }
 
-const stockKernels = new Map<string, tf.KernelFunc | null>();
-
 function tileKernelFor(backendName: 'cpu' | 'wasm', stock: tf.KernelFunc | undefined): tf.KernelFunc {
   return (args) => {
     const { x } = args.inputs as unknown as { x: tf.TensorInfo };
@@ -90,10 +88,5 @@ function tileKernelFor(backendName: 'cpu' | 'wasm', stock: tf.KernelFunc | undef
  * ```
  */
 export function registerBlockTile(backendName: 'cpu' | 'wasm'): tf.KernelFunc | undefined {
-  if (stockKernels.has(backendName)) return stockKernels.get(backendName) ?? undefined;
-  const existing = tf.getKernel(tf.Tile, backendName)?.kernelFunc;
-  if (existing !== undefined) tf.unregisterKernel(tf.Tile, backendName);
-  tf.registerKernel({ kernelName: tf.Tile, backendName, kernelFunc: tileKernelFor(backendName, existing) });
-  stockKernels.set(backendName, existing ?? null);
-  return existing;
+  return replaceKernelOnce(tf.Tile, backendName, (stock) => tileKernelFor(backendName, stock));
 }
