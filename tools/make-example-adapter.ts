@@ -11,7 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRandom, selectSpectrum } from '@ssh-peft/selection';
-import { createAdapter, deltaWeight64, saveAdapter, verifyBase } from '@ssh-peft/adapter';
+import { createAdapter, deltaWeight64, verifyBase } from '@ssh-peft/adapter';
+import { saveAdapter } from '@ssh-peft/adapter/node';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, 'docs/examples');

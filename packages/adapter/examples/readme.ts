@@ -1,9 +1,10 @@
 // The README example, verbatim (keep them in sync): npx tsx --conditions=@ssh-peft/source packages/adapter/examples/readme.ts
 import { selectSpectrum } from '@ssh-peft/selection';
 import {
-  createAdapter, saveAdapter, loadAdapter, describeAdapter,
+  createAdapter, describeAdapter,
   deltaWeight, mergeWeights, unmergeWeights, verifyBase,
 } from '@ssh-peft/adapter';
+import { saveAdapter, loadAdapter } from '@ssh-peft/adapter/node';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -8,7 +8,8 @@
  *
  * @example
  * ```ts
- * import { loadAdapter, AdapterError } from '@ssh-peft/adapter';
+ * import { AdapterError } from '@ssh-peft/adapter';
+ * import { loadAdapter } from '@ssh-peft/adapter/node';
  * try { await loadAdapter(path); } catch (e) { if (e instanceof AdapterError) console.error(e.message); else throw e; }
  * ```
  */
@@ -119,7 +120,8 @@ export class AdapterMismatchError extends AdapterError {
  *
  * @example
  * ```ts
- * import { saveAdapter, AdapterIOError } from '@ssh-peft/adapter';
+ * import { AdapterIOError } from '@ssh-peft/adapter';
+ * import { saveAdapter } from '@ssh-peft/adapter/node';
  * await saveAdapter(adapter, 'a.safetensors').catch((e) => {
  *   if (e instanceof AdapterIOError) console.log(`${e.file}: ${e.message}`); // e.g. already exists
  * });

@@ -5,15 +5,14 @@
  * directory layout); creation from a selection plan; base-model verification by fingerprint;
  * and the exact merge math ΔW = α · IDHT2(S) by the lightweight inverse DHT.
  *
- * The main entry is browser-safe: `saveAdapter`/`loadAdapter` import `node:fs` lazily, only
- * when called.
+ * The main entry is browser-safe (no Node module anywhere in its graph); file I/O
+ * (`saveAdapter`/`loadAdapter`) is in the Node-only entry `@ssh-peft/adapter/node`.
  */
 export { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION } from './types';
 export type { SshAdapter, SshAdapterLayer, SshAdapterConfig, AdapterInit, JsonValue } from './types';
 export { AdapterError, AdapterFormatError, AdapterValidationError, AdapterMismatchError, AdapterIOError, type FormatErrorLocation } from './errors';
 export { createAdapter, layerSeed, type CreateAdapterOptions } from './create';
 export { encodeAdapter, decodeAdapter, type DecodeAdapterOptions } from './codec';
-export { saveAdapter, loadAdapter, type SaveAdapterOptions, type LoadAdapterOptions, type SavedAdapter } from './node-io';
 export { deltaWeight, deltaWeight64, mergeWeights, unmergeWeights, type MergeOptions, type WeightArray } from './delta';
 export { verifyBase, verifyBaseModel, type BaseWeight } from './verify';
 export { describeAdapter, type AdapterDescription, type LayerParameterCount, type DescribeOptions } from './describe';
@@ -23,4 +22,3 @@ export { encodeSafetensors, type SafetensorsTensorInput } from './safetensors/en
 export { decodeSafetensors, type SafetensorsFile, type SafetensorsTensor, type DecodeSafetensorsOptions } from './safetensors/decode';
 export { DTYPE_BYTES, type SafetensorsDtype } from './safetensors/dtypes';
 export { MAX_HEADER_BYTES } from './safetensors/limits';
-export type { AtomicFs } from './atomic-write';

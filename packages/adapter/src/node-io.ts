@@ -43,7 +43,7 @@ const DEFAULT_MAX_BYTES = 2 ** 30;
  *
  * @example
  * ```ts
- * import { saveAdapter } from '@ssh-peft/adapter';
+ * import { saveAdapter } from '@ssh-peft/adapter/node';
  * await saveAdapter(adapter, 'out/my-adapter.safetensors');
  * await saveAdapter(adapter, 'out/my-adapter', { overwrite: true }); // PEFT directory layout
  * ```
@@ -104,7 +104,8 @@ export async function saveAdapter(adapter: SshAdapter, path: string, options: Sa
  *
  * @example
  * ```ts
- * import { loadAdapter, describeAdapter } from '@ssh-peft/adapter';
+ * import { describeAdapter } from '@ssh-peft/adapter';
+ * import { loadAdapter } from '@ssh-peft/adapter/node';
  * const adapter = await loadAdapter('out/my-adapter.safetensors');
  * console.log(describeAdapter(adapter).text);
  * ```

@@ -8,11 +8,9 @@ import {
   AdapterIOError,
   AdapterValidationError,
   encodeAdapter,
-  loadAdapter,
-  saveAdapter,
-  type AtomicFs,
   type SshAdapter,
 } from '../src/index';
+import { loadAdapter, saveAdapter, type AtomicFs } from '../src/node';
 import { smallAdapter } from './arbitraries';
 
 let dir: string;

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { saveAdapter } from '@ssh-peft/adapter';
+import { saveAdapter } from '@ssh-peft/adapter/node';
 import { applySSH, buildTinyViT } from '@ssh-peft/tfjs';
 import { createHotSwapSession, createSession, exportLayersModelToOnnx, mergeAdapterFile } from '@ssh-peft/onnx';
 

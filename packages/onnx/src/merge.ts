@@ -1,5 +1,6 @@
 /** Merging an SSH adapter into an ONNX model's weights: W = W0 + ΔW, rounded once into the weight's dtype. */
-import { deltaWeight64, loadAdapter, type SshAdapter, validateAdapter } from '@ssh-peft/adapter';
+import { deltaWeight64, type SshAdapter, validateAdapter } from '@ssh-peft/adapter';
+import { loadAdapter } from '@ssh-peft/adapter/node';
 import { resolve } from 'node:path';
 import { OnnxAdapterError, OnnxPathError } from './errors';
 import { type LocatedWeight, type LocateOptions, locateAdapterWeights } from './locate';
@@ -106,7 +107,7 @@ async function resolveAdapter(adapter: SshAdapter | string): Promise<SshAdapter>
  * @example
  * ```ts
  * import { mergeAdapter } from '@ssh-peft/onnx';
- * import { loadAdapter } from '@ssh-peft/adapter';
+ * import { loadAdapter } from '@ssh-peft/adapter/node';
  * const merged = await mergeAdapter('model.onnx', await loadAdapter('adapter.safetensors'));
  * ```
  */

@@ -8,7 +8,8 @@
  */
 import { statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { decodeSafetensors, describeAdapter, loadAdapter, type SshAdapter } from '@ssh-peft/adapter';
+import { decodeSafetensors, describeAdapter, type SshAdapter } from '@ssh-peft/adapter';
+import { loadAdapter } from '@ssh-peft/adapter/node';
 import { parsePlan } from '@ssh-peft/selection';
 import type { CommandContext, CommandOutput } from '../cli-context';
 import { CliInputError } from '../errors';

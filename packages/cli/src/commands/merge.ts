@@ -3,7 +3,7 @@
  * W = W0 + ΔW into a copy of the model with @ssh-peft/onnx's `mergeAdapterFile` (the input is
  * never modified; the base is verified by shape and fingerprint before any weight changes).
  */
-import { loadAdapter } from '@ssh-peft/adapter';
+import { loadAdapter } from '@ssh-peft/adapter/node';
 import { mergeAdapterFile } from '@ssh-peft/onnx';
 import type { CommandContext, CommandOutput } from '../cli-context';
 import { assertNotSameFile, assertOutputWritable } from '../fs/output-guard';

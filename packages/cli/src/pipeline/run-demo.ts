@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { saveAdapter, loadAdapter, describeAdapter } from '@ssh-peft/adapter';
+import { describeAdapter } from '@ssh-peft/adapter';
+import { saveAdapter, loadAdapter } from '@ssh-peft/adapter/node';
 import { createRandom, selectSpectrum, serializePlan } from '@ssh-peft/selection';
 import { loadMnistDigits, takeDigits, MNIST_PIXELS, type DigitImages } from '../data/mnist';
 import { disjointSplit } from '../data/split';
