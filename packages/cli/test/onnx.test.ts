@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySSH, buildTinyViT, registerSshKernelsOnWasm } from '@ssh-peft/tfjs';
 import { mergeWeights } from '@ssh-peft/adapter';
 import { saveAdapter } from '@ssh-peft/adapter/node';
-import { exportLayersModelToOnnx as exportLayersModel } from '@ssh-peft/onnx';
+import { exportLayersModelToOnnx as exportLayersModel } from '@ssh-peft/tfjs-onnx';
 import { decodeOnnx, readInitializer } from '../src/onnx-io/onnx-model';
 import { runOnnxClassifier } from '../src/pipeline/onnx-run';
 import { maxAbsDifference } from '../src/train/evaluate';

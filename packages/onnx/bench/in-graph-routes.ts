@@ -7,7 +7,7 @@
  * Both equal x·(W0 + ΔW) for the separable variant (ΔW = α/(RC) · Σ_k c_k C_in[:,u_k] C_out[v_k,:]).
  */
 import { decodeModel, encodeModel, type NodeProto } from '../src/proto';
-import { GraphBuilder } from '../src/export/graph-builder';
+import { GraphBuilder } from '../src/graph-builder';
 
 export type InGraphRoute = 'dense' | 'factored';
 

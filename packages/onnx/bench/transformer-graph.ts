@@ -3,7 +3,7 @@
  * `blocks` pre-norm blocks of LayerNorm, q/k/v MatMul+Add, multi-head attention, o, residual,
  * LayerNorm, MLP (ReLU), residual. Input `x` [batch, seq, d], output `y`. Weights are seeded.
  */
-import { GraphBuilder } from '../src/export/graph-builder';
+import { GraphBuilder } from '../src/graph-builder';
 import { encodeModel } from '../src/proto';
 
 export interface TransformerShape {

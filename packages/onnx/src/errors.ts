@@ -39,10 +39,3 @@ export class OnnxOptionError extends OnnxAdapterError {}
 
 /** The requested execution provider is not available in this onnxruntime-node installation. */
 export class ExecutionProviderUnavailableError extends OnnxAdapterError {}
-
-/** The tfjs→ONNX exporter met a layer it cannot translate. */
-export class UnsupportedLayerError extends OnnxAdapterError {
-  constructor(readonly layerName: string, readonly className: string, detail: string) {
-    super(`cannot export layer ${JSON.stringify(layerName)} (className ${JSON.stringify(className)}): ${detail}`);
-  }
-}

@@ -2,15 +2,27 @@
  * @packageDocumentation
  * `@ssh-peft/onnx` — SSH adapters in ONNX Runtime: merge an adapter into an ONNX model's weights
  * (bytes or file, external data supported, atomic writes), serve many adapters from one
- * InferenceSession (hot-swap), create sessions on CUDA when available, and export the project's
- * tfjs models to ONNX (`@ssh-peft/onnx/export` is also re-exported here; tfjs is needed only when
- * the exporter is called).
+ * InferenceSession (hot-swap), and create sessions on CUDA when available. It knows ONNX and
+ * adapters only: exporting tfjs models to ONNX is `@ssh-peft/tfjs-onnx`, which builds its graphs
+ * with this package's {@link GraphBuilder} and codec.
  */
 export * from './errors';
 export { mergeAdapter, mergeAdapterFile, mergeIntoModel, MERGED_ADAPTERS_KEY, type MergeAdapterOptions, type MergeReport } from './merge';
 export { locateAdapterWeights, type LayerMapping, type LocateOptions, type LocatedWeight, type WeightOrientation, type WeightUse } from './locate';
 export { loadOnnxModel, saveOnnxModel, type LoadedModel, type LoadModelOptions, type SaveModelOptions } from './model-io';
-export { decodeModel, encodeModel, onnx, type ModelProto } from './proto';
+export {
+  decodeModel,
+  encodeModel,
+  onnx,
+  DataType,
+  type ModelProto,
+  type GraphProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+  type AttributeProto,
+} from './proto';
+export { GraphBuilder, type AttributeValue } from './graph-builder';
 export { readTensorValues, type FloatDtype } from './tensor-values';
 export { createSession, chooseExecutionProvider, isCudaAvailable, CUDA_INSTALL_COMMAND, type CreateSessionOptions, type CreatedSession } from './session';
 export {
@@ -25,4 +37,3 @@ export {
   type PrepareHotSwapOptions,
   type SwappableWeight,
 } from './hot-swap';
-export { exportLayersModelToOnnx, type ExportOptions } from './export/index';

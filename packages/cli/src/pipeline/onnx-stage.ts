@@ -1,10 +1,11 @@
 /**
- * Stage 4 helpers: export the base model to ONNX and merge the adapter into it, both with
- * @ssh-peft/onnx; running the models is in onnx-run.ts.
+ * The demo's ONNX step: export the base model to ONNX (@ssh-peft/tfjs-onnx) and merge the adapter
+ * into it (@ssh-peft/onnx); running the models is in onnx-run.ts.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SshAdapter } from '@ssh-peft/adapter';
-import { decodeModel, exportLayersModelToOnnx, mergeAdapter } from '@ssh-peft/onnx';
+import { decodeModel, mergeAdapter } from '@ssh-peft/onnx';
+import { exportLayersModelToOnnx } from '@ssh-peft/tfjs-onnx';
 import { writeFileAtomic } from '../fs/atomic-write';
 export { runOnnxClassifier } from './onnx-run';
 

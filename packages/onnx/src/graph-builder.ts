@@ -1,9 +1,10 @@
 /** Accumulates the nodes, initializers and unique names of an ONNX graph under construction. */
-import { DataType, type AttributeProto, type NodeProto, type TensorProto } from '../proto';
+import { DataType, type AttributeProto, type NodeProto, type TensorProto } from './proto';
 
-type AttrValue = number | number[] | string | { ints: number[] } | { float: number };
+/** An attribute value: INT, INTS (array or `{ ints }`), STRING, or FLOAT (`{ float }`). */
+export type AttributeValue = number | number[] | string | { ints: number[] } | { float: number };
 
-function attribute(name: string, value: AttrValue): AttributeProto {
+function attribute(name: string, value: AttributeValue): AttributeProto {
   // AttributeProto.AttributeType: FLOAT=1, INT=2, STRING=3, INTS=7.
   if (typeof value === 'string') return { name, type: 3, s: new TextEncoder().encode(value) };
   if (typeof value === 'number') return { name, type: 2, i: value };
@@ -12,7 +13,18 @@ function attribute(name: string, value: AttrValue): AttributeProto {
   return { name, type: 7, ints: value.ints };
 }
 
-/** Graph under construction. */
+/**
+ * An ONNX graph under construction: nodes, initializers, and names kept unique.
+ *
+ * @example
+ * ```ts
+ * import { GraphBuilder, encodeModel } from '@ssh-peft/onnx';
+ * const g = new GraphBuilder();
+ * const w = g.floatTensor('dense/kernel', [2, 3], [1, 2, 3, 4, 5, 6]);
+ * const y = g.node('MatMul', 'dense/MatMul', ['x', w]);   // output name 'dense/MatMul:0'
+ * const bytes = encodeModel({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph: { node: g.nodes, initializer: g.initializers } });
+ * ```
+ */
 export class GraphBuilder {
   readonly nodes: NodeProto[] = [];
   readonly initializers: TensorProto[] = [];
@@ -47,7 +59,7 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its (single) output name. */
-  node(opType: string, name: string, inputs: readonly string[], attrs: Record<string, AttrValue> = {}, output?: string): string {
+  node(opType: string, name: string, inputs: readonly string[], attrs: Record<string, AttributeValue> = {}, output?: string): string {
     const nodeName = this.unique(name);
     const out = output ?? this.unique(`${nodeName}:0`);
     this.nodes.push({

@@ -1,10 +1,11 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { applySSH, buildTinyTextClassifier, buildTinyViT } from '@ssh-peft/tfjs';
+import { createHotSwapSession, decodeModel, mergeAdapter } from '@ssh-peft/onnx';
+import { applySSH, baselines, buildTinyTextClassifier, buildTinyViT } from '@ssh-peft/tfjs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createHotSwapSession, decodeModel, exportLayersModelToOnnx, mergeAdapter, UnsupportedLayerError } from '../src/index';
+import { exportLayersModelToOnnx, TfjsOnnxOptionError, TfjsOnnxUnsupportedLayerError } from '../src/index';
 import { maxRelDiff, runModel, seeded } from './helpers';
 
 beforeAll(async () => {
@@ -56,11 +57,36 @@ describe('exportLayersModelToOnnx', () => {
     const input = tfl.input({ shape: [4, 4, 1] });
     const y = tfl.layers.conv2d({ filters: 2, kernelSize: 3, name: 'my_conv' }).apply(input) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: y });
-    expect(() => exportLayersModelToOnnx(model)).toThrow(UnsupportedLayerError);
+    expect(() => exportLayersModelToOnnx(model)).toThrow(TfjsOnnxUnsupportedLayerError);
     expect(() => exportLayersModelToOnnx(model)).toThrow(/layer "my_conv" \(className "Conv2D"\)/);
     const a = tfl.input({ shape: [3] });
     const gelu = tfl.layers.dense({ units: 2, activation: 'elu', name: 'elu_dense' }).apply(a) as tfl.SymbolicTensor;
     expect(() => exportLayersModelToOnnx(tfl.model({ inputs: a, outputs: gelu }))).toThrow(/"elu_dense".*activation "elu" is not supported/);
+  });
+
+  it('rejects bad options and non-functional models with a typed error', () => {
+    const model = buildTinyViT({ dim: 8, depth: 1, heads: 2, mlpDim: 8, numClasses: 2, seed: 1 });
+    expect(() => exportLayersModelToOnnx(model, { dense2d: 'conv' as 'gemm' })).toThrow(TfjsOnnxOptionError);
+    expect(() => exportLayersModelToOnnx(model, { sshDense: 'delta' as 'base' })).toThrow(/sshDense must be 'base' or 'merged', got "delta"/);
+    expect(() => exportLayersModelToOnnx({} as tfl.LayersModel)).toThrow(/expected a functional tfjs LayersModel/);
+  });
+
+  it('a LoRA-adapted model (another AdaptedDense) exports with its base or merged kernel', async () => {
+    const base = buildTinyViT({ dim: 16, depth: 1, heads: 2, mlpDim: 16, numClasses: 3, seed: 2 });
+    const lora = baselines.applyLoRA(base, { targets: /_(q|v)$/, rank: 2, seed: 5 });
+    lora.model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    const xTrain = tf.tensor2d(seeded(4 * 784, 11), [4, 784]);
+    const yTrain = tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), 3);
+    await lora.model.fit(xTrain, yTrain, { epochs: 2, batchSize: 4, verbose: 0 });
+    const x = seeded(2 * 784, 12);
+    const expected = predict(lora.model, tf.tensor2d(x, [2, 784]));
+    const feeds = { pixels: new ort.Tensor('float32', x, [2, 784]) };
+    const merged = Object.values(await runModel(exportLayersModelToOnnx(lora.model, { sshDense: 'merged' }), feeds))[0]!;
+    expect(maxRelDiff(merged, expected)).toBeLessThanOrEqual(1e-4);
+    const baseOnly = Object.values(await runModel(exportLayersModelToOnnx(lora.model), feeds))[0]!;
+    expect(maxRelDiff(baseOnly, predict(base, tf.tensor2d(x, [2, 784])))).toBeLessThanOrEqual(1e-4);
+    expect(maxRelDiff(baseOnly, expected)).toBeGreaterThan(1e-5);
+    tf.dispose([xTrain, yTrain]);
   });
 
   it('an adapter trained with @ssh-peft/tfjs gives the tfjs outputs in ONNX: merged, exported merged, and hot-swapped', async () => {

@@ -1,7 +1,7 @@
 /**
  * Runnable README example: export a tiny tfjs model to ONNX, adapt it with SSH, then merge the
  * adapter into the ONNX file and serve base + two adapters from one hot-swap session.
- * Run: npx tsx --conditions=@ssh-peft/source packages/onnx/examples/quickstart.ts
+ * Run: npx tsx --conditions=@ssh-peft/source packages/tfjs-onnx/examples/quickstart.ts
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { saveAdapter } from '@ssh-peft/adapter/node';
 import { applySSH, buildTinyViT } from '@ssh-peft/tfjs';
-import { createHotSwapSession, createSession, exportLayersModelToOnnx, mergeAdapterFile } from '@ssh-peft/onnx';
+import { createHotSwapSession, createSession, mergeAdapterFile } from '@ssh-peft/onnx';
+import { exportLayersModelToOnnx } from '@ssh-peft/tfjs-onnx';
 
 await tf.setBackend('cpu');
 const dir = await mkdtemp(join(tmpdir(), 'ssh-onnx-example-'));

@@ -1,10 +1,8 @@
 /** tfjs LayersModel → ONNX (opset 17) for the layer types of the project's own models. */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { OnnxOptionError, UnsupportedLayerError } from '../errors';
-import { DataType, encodeModel, type ValueInfoProto } from '../proto';
-import { GraphBuilder } from './graph-builder';
-import { LAYER_HANDLERS, type LayerExportOptions, shapeOf } from './layer-handlers';
-import type { LayerLike, ModelLike } from './tfjs-types';
+import { DataType, encodeModel, GraphBuilder, type ValueInfoProto } from '@ssh-peft/onnx';
+import { TfjsOnnxOptionError, TfjsOnnxUnsupportedLayerError } from './errors';
+import { handlerFor, type LayerExportOptions, shapeOf, SUPPORTED_LAYERS, type SymbolicShape } from './layer-handlers';
 
 /** Options of {@link exportLayersModelToOnnx}. */
 export interface ExportOptions extends Partial<LayerExportOptions> {
@@ -17,7 +15,7 @@ export interface ExportOptions extends Partial<LayerExportOptions> {
 const OPSET = 17;
 const IR_VERSION = 8;
 
-function valueInfo(name: string, shape: Array<number | null>, batchDim: string): ValueInfoProto {
+function valueInfo(name: string, shape: SymbolicShape, batchDim: string): ValueInfoProto {
   return {
     name,
     type: {
@@ -29,34 +27,35 @@ function valueInfo(name: string, shape: Array<number | null>, batchDim: string):
   };
 }
 
-function key(layer: LayerLike, nodeIndex: number, tensorIndex: number): string {
+function key(layer: tfl.layers.Layer, nodeIndex: number, tensorIndex: number): string {
   return `${layer.name}\u0000${nodeIndex}\u0000${tensorIndex}`;
 }
 
 /**
  * Exports a functional tfjs `LayersModel` to ONNX bytes by walking its layer graph (inbound
- * nodes) in topological order. Supported classNames: Dense, SshDense (base or merged kernel),
- * Reshape, Permute, Add, LayerNormalization, GlobalAveragePooling1D, Embedding,
- * SshPositionEmbedding, SshSelfAttention, Activation, Dropout (identity), Flatten. Anything else
- * throws {@link UnsupportedLayerError} naming the layer and its className. Dense kernels are
- * named `<layer>/kernel`, so adapters find them by layer name. tfjs is not imported at run time.
+ * nodes) in topological order. Supported: tfjs's Dense, Reshape, Permute, Add,
+ * LayerNormalization, GlobalAveragePooling1D, Embedding, Activation, Dropout (identity) and
+ * Flatten; `@ssh-peft/tfjs`'s SshDense and the other adapted Dense layers (base or merged
+ * kernel), SshPositionEmbedding and SshSelfAttention. Anything else throws
+ * {@link TfjsOnnxUnsupportedLayerError} naming the layer and its className. Dense kernels are
+ * named `<layer>/kernel`, so adapters find them by layer name.
  *
  * @example
  * ```ts
  * import { buildTinyViT } from '@ssh-peft/tfjs';
- * import { exportLayersModelToOnnx } from '@ssh-peft/onnx';
+ * import { exportLayersModelToOnnx } from '@ssh-peft/tfjs-onnx';
  * const model = buildTinyViT({ dim: 32, depth: 1, heads: 4, mlpDim: 64, numClasses: 10, seed: 1 });
  * const bytes = exportLayersModelToOnnx(model);   // feed 'pixels' [B, 784], output 'head'
  * ```
  */
 export function exportLayersModelToOnnx(model: tfl.LayersModel, options: ExportOptions = {}): Uint8Array {
-  const m = model as unknown as ModelLike;
+  const m = model;
   if (!m || !Array.isArray(m.layers) || !Array.isArray(m.inputLayers)) {
-    throw new OnnxOptionError('exportLayersModelToOnnx: expected a functional tfjs LayersModel (tf.model or tf.sequential)');
+    throw new TfjsOnnxOptionError('exportLayersModelToOnnx: expected a functional tfjs LayersModel (tf.model or tf.sequential)');
   }
   const layerOptions: LayerExportOptions = { dense2d: options.dense2d ?? 'matmul', sshDense: options.sshDense ?? 'base' };
-  if (!['matmul', 'gemm', 'gemm-transB'].includes(layerOptions.dense2d)) throw new OnnxOptionError(`dense2d must be 'matmul', 'gemm' or 'gemm-transB', got ${JSON.stringify(layerOptions.dense2d)}`);
-  if (!['base', 'merged'].includes(layerOptions.sshDense)) throw new OnnxOptionError(`sshDense must be 'base' or 'merged', got ${JSON.stringify(layerOptions.sshDense)}`);
+  if (!['matmul', 'gemm', 'gemm-transB'].includes(layerOptions.dense2d)) throw new TfjsOnnxOptionError(`dense2d must be 'matmul', 'gemm' or 'gemm-transB', got ${JSON.stringify(layerOptions.dense2d)}`);
+  if (!['base', 'merged'].includes(layerOptions.sshDense)) throw new TfjsOnnxOptionError(`sshDense must be 'base' or 'merged', got ${JSON.stringify(layerOptions.sshDense)}`);
   const batchDim = options.batchDim ?? 'batch';
   const g = new GraphBuilder();
   const names = new Map<string, string>();
@@ -70,13 +69,13 @@ export function exportLayersModelToOnnx(model: tfl.LayersModel, options: ExportO
   for (const layer of m.layers) {
     if (inputSet.has(layer)) continue;
     const className = layer.getClassName();
-    const handler = LAYER_HANDLERS[className];
-    if (!handler) throw new UnsupportedLayerError(layer.name, className, `no ONNX translation for this layer type (supported: ${Object.keys(LAYER_HANDLERS).join(', ')})`);
+    const handler = handlerFor(layer);
+    if (!handler) throw new TfjsOnnxUnsupportedLayerError(layer.name, className, `no ONNX translation for this layer type (supported: ${SUPPORTED_LAYERS.join(', ')})`);
     layer.inboundNodes.forEach((node, nodeIndex) => {
       const inputNames = node.inboundLayers.map((src, i) => names.get(key(src, node.nodeIndices[i]!, node.tensorIndices[i]!)));
       // Nodes of other models sharing this layer have inputs outside this graph: skip them.
       if (inputNames.some((n) => n === undefined)) return;
-      if (node.outputTensors.length !== 1) throw new UnsupportedLayerError(layer.name, className, `${node.outputTensors.length} outputs; only single-output layers are supported`);
+      if (node.outputTensors.length !== 1) throw new TfjsOnnxUnsupportedLayerError(layer.name, className, `${node.outputTensors.length} outputs; only single-output layers are supported`);
       const prefix = nodeIndex === 0 ? layer.name : `${layer.name}_${nodeIndex}`;
       const output = g.unique(prefix);
       handler(g, { layer, inputs: inputNames as string[], inputShapes: node.inputTensors.map(shapeOf), prefix, output }, layerOptions);
@@ -86,7 +85,7 @@ export function exportLayersModelToOnnx(model: tfl.LayersModel, options: ExportO
   const outputs = m.outputLayers.map((layer, i) => {
     const nodeIndex = m.outputLayersNodeIndices[i]!;
     const name = names.get(key(layer, nodeIndex, m.outputLayersTensorIndices[i]!));
-    if (name === undefined) throw new UnsupportedLayerError(layer.name, layer.getClassName(), 'output layer was not reached from the model inputs');
+    if (name === undefined) throw new TfjsOnnxUnsupportedLayerError(layer.name, layer.getClassName(), 'output layer was not reached from the model inputs');
     return valueInfo(name, shapeOf(layer.inboundNodes[nodeIndex]!.outputTensors[m.outputLayersTensorIndices[i]!]!), batchDim);
   });
   return encodeModel({

@@ -1,29 +1,42 @@
-/** Translation of each supported tfjs layer class into ONNX nodes (opset 17). */
-import { UnsupportedLayerError } from '../errors';
-import type { GraphBuilder } from './graph-builder';
-import type { LayerLike, SshDenseLike, SymbolicTensorLike, TensorLike } from './tfjs-types';
+/**
+ * Translation of each supported tfjs layer into ONNX nodes (opset 17). The project's own layers
+ * are recognised by class (`instanceof`, so a subclass exports like its parent); tfjs's built-in
+ * layers, whose classes tfjs-layers does not export, by their registered className.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { GraphBuilder } from '@ssh-peft/onnx';
+import { AdaptedDense, SshPositionEmbedding, SshSelfAttention } from '@ssh-peft/tfjs';
+import { TfjsOnnxUnsupportedLayerError } from './errors';
 
 /** Exporter options that change how layers are written. */
 export interface LayerExportOptions {
   /** Dense on 2D inputs: `'matmul'` (MatMul + Add, default), `'gemm'` (kernel as B) or `'gemm-transB'` (kernel stored [units, inputDim], transB = 1). */
   dense2d: 'matmul' | 'gemm' | 'gemm-transB';
-  /** SshDense: export the base kernel W0 (default, to merge or hot-swap adapters later) or W0 + ΔW. */
+  /**
+   * SshDense and the other adapted Dense layers (LoRA, FourierFT): export the base kernel W0
+   * (default, to merge or hot-swap adapters later) or W0 + ΔW.
+   */
   sshDense: 'base' | 'merged';
 }
 
 /** Everything a handler gets for one call of a layer. */
 export interface LayerCall {
-  layer: LayerLike;
+  layer: tfl.layers.Layer;
   inputs: string[];
-  inputShapes: Array<Array<number | null>>;
+  inputShapes: SymbolicShape[];
   /** Base for node and tensor names (the layer name, suffixed for shared layers). */
   prefix: string;
   output: string;
 }
 
-type Handler = (g: GraphBuilder, call: LayerCall, options: LayerExportOptions) => void;
+/** Writes the ONNX nodes of one call of a layer. */
+export type LayerHandler = (g: GraphBuilder, call: LayerCall, options: LayerExportOptions) => void;
 
-function values(t: TensorLike): Float32Array {
+/** A symbolic tensor's shape; `null` for unknown dimensions. */
+export type SymbolicShape = Array<number | null>;
+
+function values(t: tf.Tensor): Float32Array {
   return Float32Array.from(t.dataSync());
 }
 
@@ -35,7 +48,7 @@ function weight(call: LayerCall, short: string): Float32Array {
 }
 
 function fail(call: LayerCall, detail: string): never {
-  throw new UnsupportedLayerError(call.layer.name, call.layer.getClassName(), detail);
+  throw new TfjsOnnxUnsupportedLayerError(call.layer.name, call.layer.getClassName(), detail);
 }
 
 const ACTIVATIONS: Record<string, string | null> = { linear: null, relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax' };
@@ -87,7 +100,7 @@ function lastDim(call: LayerCall, index = 0): number {
   return d;
 }
 
-const dense: Handler = (g, call, options) => {
+const dense: LayerHandler = (g, call, options) => {
   const config = call.layer.getConfig();
   const units = Number(config['units']);
   const kernel = weight(call, 'kernel');
@@ -96,11 +109,8 @@ const dense: Handler = (g, call, options) => {
   emitDense(g, call, options, kernel, inputDim, units, bias, activationName(call, config['activation']));
 };
 
-const sshDense: Handler = (g, call, options) => {
-  const layer = call.layer as SshDenseLike;
-  let kernel: Float32Array;
-  const stored = layer.kernel.read();
-  kernel = values(stored);
+const adaptedDense = (g: GraphBuilder, call: LayerCall, options: LayerExportOptions, layer: AdaptedDense): void => {
+  let kernel = values(layer.kernel.read());
   if (options.sshDense === 'base') {
     if (layer.merged) fail(call, "the layer is merged (its kernel holds W0 + ΔW); unmerge it first or export with sshDense: 'merged'");
   } else if (!layer.merged && layer.enabled) {
@@ -113,18 +123,18 @@ const sshDense: Handler = (g, call, options) => {
   emitDense(g, call, options, kernel, layer.inputDim, layer.units, bias, activationName(call, layer.activationName));
 };
 
-const reshape: Handler = (g, call) => {
+const reshape: LayerHandler = (g, call) => {
   const target = call.layer.getConfig()['targetShape'] as number[];
   const shape = g.int64Tensor(`${call.prefix}/shape`, [0, ...target]);
   g.node('Reshape', `${call.prefix}/Reshape`, [call.inputs[0]!, shape], {}, call.output);
 };
 
-const permute: Handler = (g, call) => {
+const permute: LayerHandler = (g, call) => {
   const dims = call.layer.getConfig()['dims'] as number[];
   g.node('Transpose', `${call.prefix}/Transpose`, [call.inputs[0]!], { perm: [0, ...dims] }, call.output);
 };
 
-const add: Handler = (g, call) => {
+const add: LayerHandler = (g, call) => {
   let acc = call.inputs[0]!;
   for (let i = 1; i < call.inputs.length; i++) {
     const last = i === call.inputs.length - 1;
@@ -133,7 +143,7 @@ const add: Handler = (g, call) => {
   if (call.inputs.length === 1) g.node('Identity', `${call.prefix}/Identity`, [acc], {}, call.output);
 };
 
-const layerNorm: Handler = (g, call) => {
+const layerNorm: LayerHandler = (g, call) => {
   const config = call.layer.getConfig();
   const rank = call.inputShapes[0]!.length;
   const axis = config['axis'];
@@ -146,13 +156,13 @@ const layerNorm: Handler = (g, call) => {
   g.node('LayerNormalization', `${call.prefix}/LayerNormalization`, inputs, { axis: -1, epsilon: { float: Number(config['epsilon'] ?? 1e-3) } }, call.output);
 };
 
-const globalAveragePooling1d: Handler = (g, call) => {
+const globalAveragePooling1d: LayerHandler = (g, call) => {
   const format = call.layer.getConfig()['dataFormat'];
   if (format !== undefined && format !== 'channelsLast') fail(call, `dataFormat ${JSON.stringify(format)} is not supported (channelsLast only)`);
   g.node('ReduceMean', `${call.prefix}/ReduceMean`, [call.inputs[0]!], { axes: [1], keepdims: 0 }, call.output);
 };
 
-const embedding: Handler = (g, call) => {
+const embedding: LayerHandler = (g, call) => {
   const config = call.layer.getConfig();
   if (config['maskZero'] === true) fail(call, 'maskZero is not supported');
   const table = call.layer.getWeights()[0]!;
@@ -162,14 +172,14 @@ const embedding: Handler = (g, call) => {
   g.node('Gather', `${call.prefix}/Gather`, [name, ids], { axis: 0 }, call.output);
 };
 
-const positionEmbedding: Handler = (g, call) => {
+const positionEmbedding: LayerHandler = (g, call) => {
   const table = call.layer.getWeights()[0]!;
   const name = g.floatTensor(`${call.prefix}/embeddings`, table.shape, weight(call, 'embeddings'));
   g.node('Add', `${call.prefix}/Add`, [call.inputs[0]!, name], {}, call.output);
 };
 
-const selfAttention: Handler = (g, call) => {
-  const heads = Number(call.layer.getConfig()['numHeads']);
+const selfAttention = (g: GraphBuilder, call: LayerCall, layer: SshSelfAttention): void => {
+  const heads = layer.numHeads;
   const d = lastDim(call);
   const dh = d / heads;
   const [q, k, v] = call.inputs as [string, string, string];
@@ -186,36 +196,44 @@ const selfAttention: Handler = (g, call) => {
   g.node('Reshape', `${call.prefix}/merge_heads`, [context, g.int64Tensor(`${call.prefix}/merge_shape`, [0, 0, d])], {}, call.output);
 };
 
-const activationLayer: Handler = (g, call) => {
+const activationLayer: LayerHandler = (g, call) => {
   activate(g, call, call.inputs[0]!, activationName(call, call.layer.getConfig()['activation']));
 };
 
-const identity: Handler = (g, call) => {
+const identity: LayerHandler = (g, call) => {
   g.node('Identity', `${call.prefix}/Identity`, [call.inputs[0]!], {}, call.output);
 };
 
-const flatten: Handler = (g, call) => {
+const flatten: LayerHandler = (g, call) => {
   g.node('Flatten', `${call.prefix}/Flatten`, [call.inputs[0]!], { axis: 1 }, call.output);
 };
 
-/** Handlers by tfjs className. */
-export const LAYER_HANDLERS: Readonly<Record<string, Handler>> = {
+/** Handlers of tfjs's built-in layers, by className. */
+const BUILT_IN_HANDLERS: Readonly<Record<string, LayerHandler>> = {
   Dense: dense,
-  SshDense: sshDense,
   Reshape: reshape,
   Permute: permute,
   Add: add,
   LayerNormalization: layerNorm,
   GlobalAveragePooling1D: globalAveragePooling1d,
   Embedding: embedding,
-  SshPositionEmbedding: positionEmbedding,
-  SshSelfAttention: selfAttention,
   Activation: activationLayer,
   Dropout: identity,
   Flatten: flatten,
 };
 
+/** What the exporter translates, for error messages and docs. */
+export const SUPPORTED_LAYERS: readonly string[] = [...Object.keys(BUILT_IN_HANDLERS), 'SshDense (and every AdaptedDense)', 'SshPositionEmbedding', 'SshSelfAttention'];
+
+/** The translation of `layer`, or `undefined` when there is none. */
+export function handlerFor(layer: tfl.layers.Layer): LayerHandler | undefined {
+  if (layer instanceof AdaptedDense) return (g, call, options) => adaptedDense(g, call, options, layer);
+  if (layer instanceof SshSelfAttention) return (g, call) => selfAttention(g, call, layer);
+  if (layer instanceof SshPositionEmbedding) return positionEmbedding;
+  return BUILT_IN_HANDLERS[layer.getClassName()];
+}
+
 /** Shape of a symbolic tensor (for handlers). */
-export function shapeOf(t: SymbolicTensorLike): Array<number | null> {
+export function shapeOf(t: tfl.SymbolicTensor): SymbolicShape {
   return [...t.shape];
 }
