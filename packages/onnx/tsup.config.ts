@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuildConfig } from '../../tools/tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  platform: 'node',
-});
+export default packageBuildConfig();

@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuildConfig } from '../../tools/tsup.shared';
 
-export default defineConfig({
-  // src/gpu.ts = the `@ssh-peft/tfjs/gpu` entry (webgl/webgpu DHT kernels; added by the GPU-kernels engineer).
-  entry: ['src/index.ts', 'src/gpu.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  platform: 'node',
-});
+// src/gpu.ts = the `@ssh-peft/tfjs/gpu` entry (webgl/webgpu DHT kernels, kept out of Node's import graph).
+export default packageBuildConfig({ entry: ['src/index.ts', 'src/gpu.ts'] });
