@@ -5,7 +5,7 @@ const cas = (t: number) => Math.cos(t) + Math.sin(t);
 /**
  * The slow, obvious ΔW: for every entry (m, n) of the [rows, cols] result, the sum over the
  * positions k of c_k times the inverse-DHT kernel at (u_k, v_k), times α and the inverse
- * normalisation factor — O(n·rows·cols), straight from METHOD.md §1–2.
+ * normalisation factor — O(n·rows·cols), straight from docs/method.md ("The transform", "The adapter").
  */
 export function referenceDelta(adapter: SshAdapter, layerName: string): Float64Array {
   const layer = adapter.layers.find((l) => l.name === layerName)!;

@@ -64,7 +64,7 @@ export function transformColumns(data: RealArray, rows: number, cols: number, pl
 }
 
 /**
- * Turns a separable 2D DHT S into the true 2D DHT T in place (METHOD.md §1):
+ * Turns a separable 2D DHT S into the true 2D DHT T in place (docs/method.md, "The transform"):
  * T[u,v] = ½(S[u,v] + S[−u,v] + S[u,−v] − S[−u,−v]), indices mod rows, cols.
  * The four positions of each reflection class are read together and rewritten;
  * classes with u ≡ −u or v ≡ −v reduce consistently (their T equals S).

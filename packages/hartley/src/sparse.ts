@@ -117,7 +117,7 @@ export interface SparseProductOptions extends SparseSpectrumOptions {
  * shape [tokens, rows] → y [tokens, cols]; with `transpose: true`, y = g · ΔWᵀ for g of
  * shape [tokens, cols] → y [tokens, rows]. ΔW is never materialised: per token, one DHT of
  * the input row, a gather/scatter through the n positions, one DHT of the output row —
- * O(rows·log rows + n + cols·log cols) per token (METHOD.md §2, "lightweight inverse").
+ * O(rows·log rows + n + cols·log cols) per token (docs/method.md, "The factored (lightweight inverse) route").
  * For `variant: 'true'` the reflection relation turns into a scatter to columns v and −v,
  * at the same cost. Returns `options.out` if given, else a new array of x's type.
  *

@@ -58,7 +58,7 @@ describe('dht2d / idht2d', () => {
     );
   });
 
-  it('true = ½(S[u,v] + S[−u,v] + S[u,−v] − S[−u,−v]) of the separable result (METHOD.md §1)', () => {
+  it('true = ½(S[u,v] + S[−u,v] + S[u,−v] − S[−u,−v]) of the separable result (docs/method.md, the transform)', () => {
     fc.assert(
       fc.property(arbShape, fc.integer(), ({ rows, cols }, seed) => {
         const w = randomData(rows * cols, seed, 'f64');

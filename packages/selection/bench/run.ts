@@ -71,7 +71,7 @@ for (const [label, options] of runs) {
   log(`| ${label} | ${(totalMs / 1000).toFixed(2)} | ${(times.checkMs / 1000).toFixed(2)} | ${(times.dhtMs / 1000).toFixed(2)} | ${(times.rankMs / 1000).toFixed(3)} | ${((100 * times.rankMs) / times.dhtMs).toFixed(1)} % | ${peakMB.toFixed(0)} | ${(peakMB / largestMB).toFixed(2)} (${((peakMB - baseline) / largestMB).toFixed(2)} above the start) |`);
 }
 log();
-log('Targets (issue 3):');
+log('Targets:');
 for (const v of verdicts) log(v);
 log();
 log('Peak RSS is the process maximum so far (`process.resourceUsage().maxRSS`), so each row includes the rows above it; the generator\'s time to synthesise the weights is in "total" only.');

@@ -19,7 +19,7 @@ export interface PhaseTimes {
 }
 
 /**
- * Chooses the spectral positions SSH trains, for every layer of a model (METHOD.md §2, step 2).
+ * Chooses the spectral positions SSH trains, for every layer of a model (docs/method.md, "The adapter", step 2).
  *
  * Each layer's 2D DHT H is computed once (variant/normalisation as given); its energy is H².
  * `'per-layer'` gives every layer `perLayer` positions; `'global'` distributes `budget` positions

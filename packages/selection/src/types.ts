@@ -1,6 +1,6 @@
 import type { Normalization, Variant2D } from '@ssh-peft/hartley';
 
-/** One weight matrix to select positions in: row-major, `rows = d_in`, `cols = d_out` (see METHOD.md §2). */
+/** One weight matrix to select positions in: row-major, `rows = d_in`, `cols = d_out` (see docs/method.md, "The adapter"). */
 export interface LayerInput {
   /** Unique name of the layer within one selection (it also seeds the layer's random stream). */
   readonly name: string;

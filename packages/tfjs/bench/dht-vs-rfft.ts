@@ -1,6 +1,6 @@
 /**
  * The DHT op against tfjs's own `tf.spectral.rfft` on the active backend, one vector
- * of length N (the case quoted in METHOD.md) and a batch of rows.
+ * of length N and a batch of rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dhtLastAxis } from '../src/index';

@@ -5,8 +5,8 @@
  * `applySSH` for LayersModels, LoRA/FourierFT baselines and small transformer models.
  *
  * GPU kernels: this entry registers only the `cpu` kernel, so Node never loads
- * tfjs-backend-webgl/webgpu. The separate entry `@ssh-peft/tfjs/gpu` (src/gpu.ts,
- * owned by the GPU kernels' author) imports `registerWebGLDhtKernel` from
+ * tfjs-backend-webgl/webgpu. The separate entry `@ssh-peft/tfjs/gpu` (src/gpu.ts)
+ * imports `registerWebGLDhtKernel` from
  * src/kernels/webgl/index.ts and `registerWebGPUDhtKernel` from
  * src/kernels/webgpu/index.ts and hands them to `addBackendKernelRegistrar('webgl' |
  * 'webgpu', fn)`; `registerSshKernels()` (called by every op here) then registers

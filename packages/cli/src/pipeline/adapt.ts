@@ -1,6 +1,6 @@
 /**
- * Stage 3: SSH on the target task. Positions are chosen by global energy ranking over all
- * attention and MLP kernels; only the spectral coefficients train (the head, norms,
+ * The demo's SSH step (step 5 of run-demo.ts): SSH on the target task. Positions are chosen
+ * by global energy ranking over all attention and MLP kernels; only the spectral coefficients train (the head, norms,
  * embeddings and every W0 stay frozen).
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,5 +1,5 @@
 /**
- * The demo's ONNX step: export the base model to ONNX (@ssh-peft/tfjs-onnx) and merge the adapter
+ * The demo's ONNX step (step 7 of run-demo.ts): export the base model to ONNX (@ssh-peft/tfjs-onnx) and merge the adapter
  * into it (@ssh-peft/onnx); running the models is in onnx-run.ts.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';

@@ -1,6 +1,6 @@
 /**
- * Stage 1: the base model. Loads it from the cache, or pretrains a tiny ViT on the source
- * task (upright digits) and stores it. Either way the model handed on is rebuilt from the
+ * The demo's base-model step (step 2 of run-demo.ts): loads the model from the cache, or
+ * pretrains a tiny ViT on the source task (upright digits) and stores it. Either way the model handed on is rebuilt from the
  * stored bytes, so cached and fresh runs continue from bit-identical weights.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,9 +1,10 @@
 /**
  * tfjs backends of the demo. Pretraining a plain tfjs model runs on the WebAssembly backend
  * (XNNPACK, SIMD; several times faster than the pure-JS cpu backend here, and no native
- * binaries to download). SSH adaptation runs on the cpu backend, where @ssh-peft/tfjs
- * registers its DHT kernel. Models move between them through the cache's bytes, so the
- * adapted model always starts from exactly the stored weights.
+ * binaries to download). SSH adaptation runs there too: @ssh-peft/tfjs's host kernels (DHT,
+ * sparse mix) are bridged onto wasm by `registerSshKernelsOnWasm`; the cpu backend serves
+ * tests and the experiments' `--backend cpu`. Models move between backends through the
+ * cache's bytes, so the adapted model always starts from exactly the stored weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';

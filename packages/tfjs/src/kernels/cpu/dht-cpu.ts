@@ -19,8 +19,8 @@ interface CpuBackendLike {
 const plans = new Map<number, HartleyPlan>();
 const MAX_CACHED_PLANS = 32;
 
-/** The cached plan for length `n` (exported for the factored fast path and tests). */
-export function hartleyPlanFor(n: number): HartleyPlan {
+/** The cached plan for length `n`. */
+function hartleyPlanFor(n: number): HartleyPlan {
   let plan = plans.get(n);
   if (plan === undefined) {
     if (plans.size >= MAX_CACHED_PLANS) plans.delete(plans.keys().next().value as number);
