@@ -5,7 +5,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildTinyTextClassifier, buildTinyViT } from '@ssh-peft/tfjs';
 import { createRandom } from '@ssh-peft/selection';
-import { disjointSplit, takeRows, type LabelledSet } from './data/labelled-set';
+import { disjointSplit } from '@ssh-peft/cli/data';
+import { takeRows, type LabelledSet } from './data/labelled-set';
 import { mirrorImages, loadMnist } from './data/mnist';
 import { loadSentimentDomain, SENTIMENT_DOMAINS, type SentimentDomain } from './data/sentiment';
 import { buildVocabulary, encode } from './data/tokenizer';

@@ -5,8 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { createRandom } from '@ssh-peft/selection';
-import { seededPermutation, type LabelledSet } from './data/labelled-set';
+import { crossEntropyOfProbabilities } from '@ssh-peft/cli/train';
+import { createRandom, permutation } from '@ssh-peft/selection';
+import type { LabelledSet } from './data/labelled-set';
 
 export interface TrainOptions {
   epochs: number;
@@ -37,11 +38,6 @@ function batchTensors(set: LabelledSet, order: Uint32Array, start: number, end: 
   return [tf.tensor2d(x, [n, set.width]), tf.tensor2d(y, [n, numClasses])];
 }
 
-/** Cross-entropy of softmax probabilities `p` against one-hot `y` (p clipped away from 0). */
-export function crossEntropy(y: tf.Tensor, p: tf.Tensor): tf.Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.clipByValue(p, 1e-7, 1))), -1))) as tf.Scalar;
-}
-
 /**
  * Trains `bodyVariables` and `headVariables` of `model` on `set`.
  *
@@ -62,10 +58,10 @@ export async function train(model: tfl.LayersModel, bodyVariables: tf.Variable[]
   let epochsDone = 0;
   try {
     for (let e = 0; e < o.epochs && !diverged; e++) {
-      const order = seededPermutation(set.count, random);
+      const order = permutation(set.count, random);
       for (let start = 0; start < set.count; start += o.batchSize) {
         const [x, y] = batchTensors(set, order, start, Math.min(set.count, start + o.batchSize), o.numClasses);
-        const { value, grads } = tf.variableGrads(() => crossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), all);
+        const { value, grads } = tf.variableGrads(() => crossEntropyOfProbabilities(y, model.apply(x, { training: true }) as tf.Tensor), all);
         finalLoss = (await value.data())[0];
         const bodyGrads: Array<{ name: string; tensor: tf.Tensor }> = [];
         const headGrads: Array<{ name: string; tensor: tf.Tensor }> = [];

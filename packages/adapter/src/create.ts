@@ -1,5 +1,5 @@
 import type { Normalization, Variant2D } from '@ssh-peft/hartley';
-import { createRandom, type SelectionPlan } from '@ssh-peft/selection';
+import { createRandom, layerInitSeed, type SelectionPlan } from '@ssh-peft/selection';
 import { AdapterValidationError } from './errors';
 import { findIndexProblem, findNameProblem, findShapeProblem } from './invariants';
 import { describeValue } from './describe-value';
@@ -33,7 +33,7 @@ export interface CreateAdapterOptions {
  * Builds an adapter from a `SelectionPlan` of `@ssh-peft/selection`: one layer per planned layer
  * with its positions (copied), fingerprint and shape, coefficients initialised per
  * `options.init`, and the serialisable selection options recorded in `config.selection`.
- * With `'normal'`, layer `name` draws from `createRandom(layerSeed(seed, name))` — the project's
+ * With `'normal'`, layer `name` draws from `createRandom(layerInitSeed(seed, name))` — the project's
  * seeded PRNG on a per-layer stream — so a layer's start values do not depend on which other
  * layers are adapted.
  *
@@ -75,7 +75,7 @@ export function createAdapter(plan: SelectionPlan, options: CreateAdapterOptions
     const n = planned.indices.length;
     const coefficients = new Float32Array(n);
     if (init === 'normal') {
-      const random = createRandom(layerSeed(seed, planned.name));
+      const random = createRandom(layerInitSeed(seed, planned.name));
       for (let k = 0; k < n; k++) coefficients[k] = std * random.nextNormal();
     }
     return {
@@ -103,28 +103,6 @@ export function createAdapter(plan: SelectionPlan, options: CreateAdapterOptions
     },
     layers,
   });
-}
-
-/**
- * The per-layer seed of the `'normal'` initialisation: FNV-1a (32-bit) of the UTF-16 code units of
- * the layer name, XOR the low 32 bits of the seed, as an unsigned 32-bit integer. (Deliberately not
- * the selection's per-layer stream seed, so the initial values are not drawn from the same stream
- * as the random positions.)
- *
- * @example
- * ```ts
- * import { createRandom } from '@ssh-peft/selection';
- * import { layerSeed } from '@ssh-peft/adapter';
- * const first = createRandom(layerSeed(7, 'dense')).nextNormal(); // = adapter coefficient 0 / std
- * ```
- */
-export function layerSeed(seed: number, name: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    hash ^= name.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return (hash ^ Number(BigInt.asUintN(32, BigInt(seed)))) >>> 0;
 }
 
 /** The JSON-representable part of the selection options (callbacks and undefined fields dropped). */

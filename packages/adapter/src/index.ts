@@ -11,7 +11,7 @@
 export { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION } from './types';
 export type { SshAdapter, SshAdapterLayer, SshAdapterConfig, AdapterInit, JsonValue } from './types';
 export { AdapterError, AdapterFormatError, AdapterValidationError, AdapterMismatchError, AdapterIOError, type FormatErrorLocation } from './errors';
-export { createAdapter, layerSeed, type CreateAdapterOptions } from './create';
+export { createAdapter, type CreateAdapterOptions } from './create';
 export { encodeAdapter, decodeAdapter, type DecodeAdapterOptions } from './codec';
 export { deltaWeight, deltaWeight64, mergeWeights, unmergeWeights, type MergeOptions, type WeightArray } from './delta';
 export { verifyBase, verifyBaseModel, type BaseWeight } from './verify';

@@ -1,6 +1,6 @@
-import { createRandom, selectSpectrum, type SelectionPlan } from '@ssh-peft/selection';
+import { createRandom, layerInitSeed, selectSpectrum, type SelectionPlan } from '@ssh-peft/selection';
 import { describe, expect, it } from 'vitest';
-import { AdapterValidationError, createAdapter, decodeAdapter, deltaWeight, encodeAdapter, layerSeed } from '../src/index';
+import { AdapterValidationError, createAdapter, decodeAdapter, deltaWeight, encodeAdapter } from '../src/index';
 
 /** A hand-made plan (the fields createAdapter reads), for shapes and positions chosen by the test. */
 function planOf(layers: Array<{ name: string; rows: number; cols: number; indices: number[] }>, options: Record<string, unknown> = { seed: 5 }): SelectionPlan {
@@ -33,7 +33,7 @@ describe('createAdapter', () => {
   it("'normal' draws std · N(0,1) from the seeded per-layer stream, independent of the other layers", () => {
     const a = planOf([{ name: 'q', rows: 30, cols: 40, indices: Array.from({ length: 1000 }, (_, i) => i) }, { name: 'v', rows: 3, cols: 3, indices: [1, 2] }]);
     const adapter = createAdapter(a, { alpha: 1, init: 'normal', std: 0.5, seed: 123 });
-    const rng = createRandom(layerSeed(123, 'q'));
+    const rng = createRandom(layerInitSeed(123, 'q'));
     const expected = Float32Array.from({ length: 1000 }, () => 0.5 * rng.nextNormal());
     expect(adapter.layers[0]!.coefficients).toEqual(expected);
     const c = adapter.layers[0]!.coefficients;

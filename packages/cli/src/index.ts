@@ -18,7 +18,7 @@ export {
 } from './errors';
 export { formatError, exitCodeFor } from './format-error';
 export { loadMnistDigits, takeDigits, mnistDigitsDirectory, MNIST_PIXELS, MNIST_SIDE, type DigitImages } from './data/mnist';
-export { disjointSplit, seededPermutation, uniformBelow, type UintSource } from './data/split';
+export { disjointSplit, type IntSource } from './data/split';
 export { applyTargetTask, transformImage, TARGET_TASKS, TARGET_TASK_DESCRIPTIONS, type TargetTask } from './data/target-task';
 export { ModelCache, defaultCacheDirectory, type CacheEntry } from './cache/model-cache';
 export { modelToBytes, modelFromBytes, type ModelBytes } from './cache/model-artifacts';

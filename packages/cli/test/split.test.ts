@@ -1,38 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '@ssh-peft/selection';
-import { disjointSplit, seededPermutation, uniformBelow } from '../src/data/split';
+import { disjointSplit } from '../src/data/split';
 import { seededBatches } from '../src/train/batches';
 
 describe('seeded splits', () => {
-  it('seededPermutation is a permutation and depends only on the seed', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (n, seed) => {
-        const p = seededPermutation(n, createRandom(seed));
-        expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
-        expect(seededPermutation(n, createRandom(seed))).toEqual(p);
-      }),
-      { numRuns: 50 },
-    );
-  });
-
-  it('uniformBelow stays in range and hits every value', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer(), (bound, seed) => {
-        const random = createRandom(seed);
-        const seen = new Set<number>();
-        for (let i = 0; i < bound * 40; i++) {
-          const v = uniformBelow(random, bound);
-          expect(Number.isInteger(v) && v >= 0 && v < bound).toBe(true);
-          seen.add(v);
-        }
-        expect(seen.size).toBe(bound);
-      }),
-      { numRuns: 30 },
-    );
-    expect(() => uniformBelow(createRandom(1), 0)).toThrow(RangeError);
-  });
-
   it('disjointSplit gives disjoint parts of the requested sizes; the first part ignores later sizes', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 1000 }), (sizes, seed) => {

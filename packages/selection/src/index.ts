@@ -18,7 +18,9 @@ export type {
 export { SELECTION_PLAN_VERSION } from './types';
 export { PlanFormatError, SelectionError, SelectionInputError, SelectionOptionError } from './errors';
 export { fingerprintWeights, FINGERPRINT_PREFIX } from './fingerprint';
-export { createRandom, layerStreamSeed, type SeededRandom } from './random';
+export { createRandom, type SeededRandom } from './random';
+export { layerStreamSeed, layerInitSeed } from './layer-seeds';
+export { permutation, sample } from './permutation';
 export { selectSpectrum } from './select';
 export { parsePlan, serializePlan, PLAN_FORMAT } from './plan-json';
 export { DEFAULT_GLOBAL_SCORE } from './options';

@@ -104,27 +104,4 @@ export function createRandom(seed: number): SeededRandom {
   };
 }
 
-/**
- * Seed of a layer's random stream, so that a layer's draws depend only on (seed, name) — not on
- * its position in the input or on the other layers, hence the same for array and stream input.
- * h = FNV-1a 32-bit over the UTF-8 bytes of `name`; with the seed as 64-bit two's complement
- * (lo, hi words): result = (hi mod 2^21)·2^32 + (lo XOR h), a safe integer for `createRandom`.
- *
- * @example
- * ```ts
- * import { createRandom, layerStreamSeed } from '@ssh-peft/selection';
- * const random = createRandom(layerStreamSeed(7, 'encoder.0.query'));
- * ```
- */
-export function layerStreamSeed(seed: number, name: string): number {
-  const bytes = new TextEncoder().encode(name);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) {
-    hash ^= bytes[i]!;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  const wide = BigInt.asUintN(64, BigInt(seed));
-  const lo = (Number(wide & 0xffffffffn) ^ hash) >>> 0;
-  const hiWord = Number((wide >> 32n) & 0x1fffffn);
-  return hiWord * TWO_32 + lo;
-}
+export { layerStreamSeed } from './layer-seeds';

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '@ssh-peft/selection';
-import { disjointSplit, seededPermutation, takeRows } from '../data/labelled-set';
+import { takeRows } from '../data/labelled-set';
 import { mirrorImages } from '../data/mnist';
 import { loadSentimentDomain, parseSentimentFixture, SENTIMENT_DOMAINS } from '../data/sentiment';
 import { buildVocabulary, encode, PAD_ID, UNK_ID, words } from '../data/tokenizer';
@@ -9,25 +8,6 @@ import { DatasetFormatError } from '../errors';
 import { argmaxFirst, meanStd } from '../stats';
 
 describe('splits', () => {
-  it('disjointSplit gives disjoint parts of the asked sizes, deterministic per seed', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 3, max: 300 }), fc.integer({ min: 0, max: 1000 }), (total, seed) => {
-        const a = Math.max(1, Math.floor(total / 3));
-        const parts = disjointSplit(total, { a, b: a, c: total - 2 * a }, createRandom(seed));
-        const all = [...parts.a, ...parts.b, ...parts.c];
-        expect(new Set(all).size).toBe(total);
-        expect(parts.a.length).toBe(a);
-        expect(Array.from(disjointSplit(total, { a, b: a, c: total - 2 * a }, createRandom(seed)).a)).toEqual(Array.from(parts.a));
-      }),
-    );
-  });
-  it('rejects parts larger than the data, naming the sizes', () => {
-    expect(() => disjointSplit(10, { a: 6, b: 5 }, createRandom(1))).toThrow(/need 11 .*a 6, b 5/);
-  });
-  it('seededPermutation is a permutation', () => {
-    const p = seededPermutation(57, createRandom(3));
-    expect([...p].sort((x, y) => x - y)).toEqual(Array.from({ length: 57 }, (_, i) => i));
-  });
   it('takeRows copies rows and rejects bad indices', () => {
     const set = { count: 3, width: 2, x: Float32Array.from([1, 2, 3, 4, 5, 6]), labels: Uint8Array.from([7, 8, 9]) };
     const t = takeRows(set, [2, 0]);

@@ -2,34 +2,10 @@
  * Seeded, disjoint splits of a data set. Disjointness is what makes the held-out accuracy
  * honest: no image used to pretrain or adapt is ever evaluated on.
  */
+import { permutation, type SeededRandom } from '@ssh-peft/selection';
 
-/** Source of uniform 32-bit integers (the project's seeded PRNG from `@ssh-peft/selection`). */
-export interface UintSource {
-  nextUint32(): number;
-}
-
-/** A uniform integer in [0, bound) without modulo bias (rejection sampling). */
-export function uniformBelow(random: UintSource, bound: number): number {
-  if (!Number.isInteger(bound) || bound < 1 || bound > 2 ** 32) throw new RangeError(`uniformBelow: bound ${bound} is not an integer in [1, 2^32]`);
-  const limit = 2 ** 32 - (2 ** 32 % bound);
-  for (;;) {
-    const value = random.nextUint32() >>> 0;
-    if (value < limit) return value % bound;
-  }
-}
-
-/** A seeded Fisher–Yates permutation of 0…n−1. */
-export function seededPermutation(n: number, random: UintSource): Uint32Array {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = uniformBelow(random, i + 1);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
-}
+/** Source of unbiased uniform integers: the project's seeded PRNG (`createRandom` of `@ssh-peft/selection`). */
+export type IntSource = Pick<SeededRandom, 'nextInt'>;
 
 /**
  * Splits 0…total−1 into disjoint named parts of the requested sizes, in a seeded order.
@@ -39,7 +15,7 @@ export function seededPermutation(n: number, random: UintSource): Uint32Array {
  * const parts = disjointSplit(10000, { pretrain: 4000, adapt: 2000, test: 1000 }, createRandom(7));
  * ```
  */
-export function disjointSplit<K extends string>(total: number, sizes: Record<K, number>, random: UintSource): Record<K, Uint32Array> {
+export function disjointSplit<K extends string>(total: number, sizes: Record<K, number>, random: IntSource): Record<K, Uint32Array> {
   const names = Object.keys(sizes) as K[];
   let needed = 0;
   for (const name of names) {
@@ -50,7 +26,7 @@ export function disjointSplit<K extends string>(total: number, sizes: Record<K, 
   if (needed > total) {
     throw new RangeError(`disjointSplit: the parts need ${needed} items (${names.map((n) => `${n} ${sizes[n]}`).join(', ')}) but only ${total} exist`);
   }
-  const order = seededPermutation(total, random);
+  const order = permutation(total, random);
   const parts = {} as Record<K, Uint32Array>;
   let offset = 0;
   for (const name of names) {

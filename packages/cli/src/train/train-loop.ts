@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CliNumericError } from '../errors';
 import { throwIfInterrupted, yieldToEventLoop } from '../interrupt';
-import type { UintSource } from '../data/split';
+import type { IntSource } from '../data/split';
 import { seededBatches } from './batches';
 
 /** Cross-entropy of softmax probabilities against one-hot labels, averaged over the batch. */
@@ -26,7 +26,7 @@ export interface TrainStepsOptions {
   steps: number;
   batchSize: number;
   learningRate: number;
-  random: UintSource;
+  random: IntSource;
   /** Name of the stage, for errors ("pretraining", "SSH adaptation"). */
   stage: string;
   signal?: AbortSignal;

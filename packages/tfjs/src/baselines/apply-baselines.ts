@@ -4,8 +4,7 @@
  * comparisons in benchmarks and experiments.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRandom } from '@ssh-peft/selection';
-import { layerSeed } from '@ssh-peft/adapter';
+import { createRandom, layerInitSeed, sample } from '@ssh-peft/selection';
 import * as tf from '@tensorflow/tfjs-core';
 import { SshBudgetError, SshOptionError } from '../errors';
 import { AdapterHandle } from '../handle';
@@ -65,22 +64,18 @@ export function applyLoRA(model: tfl.LayersModel, options: ApplyLoraOptions): Ad
   return new AdapterHandle(adapted, layers);
 }
 
-/** `count` distinct positions in [0, size) from the project PRNG (rejection sampling; count ≪ size in practice). */
+/**
+ * `count` distinct positions in [0, size), ascending: a seeded `sample` of `@ssh-peft/selection`
+ * (unbiased, O(count) however large `size` is).
+ *
+ * @example
+ * ```ts
+ * const positions = baselines.randomPositions(768 * 768, 1000, 3);   // Uint32Array, sorted
+ * ```
+ */
 export function randomPositions(size: number, count: number, seed: number): Uint32Array {
   if (count > size) throw new SshBudgetError(`cannot draw ${count} distinct positions from ${size}`);
-  const random = createRandom(seed);
-  const chosen = new Set<number>();
-  if (count > size / 2) {
-    // Dense case: partial Fisher–Yates over all positions.
-    const all = Uint32Array.from({ length: size }, (_, i) => i);
-    for (let i = 0; i < count; i++) {
-      const j = i + Math.floor(random.nextDouble() * (size - i));
-      [all[i], all[j]] = [all[j], all[i]];
-    }
-    return all.slice(0, count).sort();
-  }
-  while (chosen.size < count) chosen.add(Math.floor(random.nextDouble() * size));
-  return Uint32Array.from(chosen).sort();
+  return sample(size, count, createRandom(seed)).sort();
 }
 
 /**
@@ -106,14 +101,14 @@ export function applyFourierFT(model: tfl.LayersModel, options: ApplyFourierFTOp
     model,
     targets,
     (t) => {
-      const layer = new FourierFTDense({ ...t.args, alpha, indices: randomPositions(t.args.inputDim * t.args.units, n, layerSeed(seed, t.layer.name)) });
+      const layer = new FourierFTDense({ ...t.args, alpha, indices: randomPositions(t.args.inputDim * t.args.units, n, layerInitSeed(seed, t.layer.name)) });
       return layer;
     },
     options.trainable,
   );
   if (init === 'normal') {
     for (const layer of layers.values()) {
-      const random = createRandom(layerSeed(seed + 1, layer.name));
+      const random = createRandom(layerInitSeed(seed + 1, layer.name));
       const values = Float32Array.from({ length: n }, () => random.nextNormal());
       tf.tidy(() => {
         layer.coefficients.write(tf.tensor1d(values));

@@ -5,8 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRandom } from '@ssh-peft/selection';
-import { layerSeed } from '@ssh-peft/adapter';
+import { createRandom, layerInitSeed } from '@ssh-peft/selection';
 import { SshOptionError, SshStateError } from '../errors';
 import { AdaptedDense, type AdaptedDenseArgs } from '../layers/adapted-dense';
 
@@ -45,7 +44,7 @@ export class LoraDense extends AdaptedDense {
   }
 
   protected override buildAdapter(): void {
-    const random = createRandom(layerSeed(this.seed, this.name));
+    const random = createRandom(layerInitSeed(this.seed, this.name));
     const bound = 1 / Math.sqrt(this.inputDim);
     const a = new Float32Array(this.inputDim * this.rank);
     for (let i = 0; i < a.length; i++) a[i] = (2 * random.nextDouble() - 1) * bound;
