@@ -165,7 +165,8 @@ export class RadixKernel {
         radix4StageOut(a, n, h, tables, out, outOffset, outStride, scale);
         return true;
       }
-      (n <= SMALL_LENGTH ? radix4StageKOuter : radix4Stage)(a, n, h, tables);
+      // Radix-8 plans are the small ones (n ≤ SMALL_LENGTH), where the k-outer loop order wins.
+      radix4StageKOuter(a, n, h, tables);
       h *= 4;
     }
     for (; h < M; h *= 8) {

@@ -30,39 +30,6 @@ export function radix2Tables(blockSize: number): Radix2Tables {
   return { cos, sin };
 }
 
-/** One radix-2 stage (h ≥ 2) over every 2h-block of a[0..n). */
-export function radix2Stage(a: Float64Array, n: number, h: number, tables: Radix2Tables): void {
-  const cosT = tables.cos;
-  const sinT = tables.sin;
-  const h2 = h >> 1;
-  const step = 2 * h;
-  for (let b = 0; b < n; b += step) {
-    const o = b + h;
-    let e = a[b]!;
-    let d = a[o]!;
-    a[b] = e + d;
-    a[o] = e - d;
-    e = a[b + h2]!;
-    d = a[o + h2]!;
-    a[b + h2] = e + d;
-    a[o + h2] = e - d;
-    for (let k = 1; k < h2; k++) {
-      const c = cosT[h2 + k]!;
-      const s = sinT[h2 + k]!;
-      const ok = a[o + k]!;
-      const om = a[o + h - k]!;
-      const t1 = c * ok + s * om;
-      const t2 = s * ok - c * om;
-      const ek = a[b + k]!;
-      const em = a[b + h - k]!;
-      a[b + k] = ek + t1;
-      a[o + k] = ek - t1;
-      a[b + h - k] = em + t2;
-      a[o + h - k] = em - t2;
-    }
-  }
-}
-
 /**
  * Two radix-2 stages fused (h → 2h → 4h, h ≥ 2) over every 4h-block of a[0..n): the
  * eight elements at offsets k, h−k, h+k, 2h−k of the two half-blocks depend only on each
