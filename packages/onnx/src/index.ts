@@ -24,7 +24,16 @@ export {
 } from './proto';
 export { GraphBuilder, type AttributeValue } from './graph-builder';
 export { readTensorValues, type FloatDtype } from './tensor-values';
-export { createSession, chooseExecutionProvider, isCudaAvailable, CUDA_INSTALL_COMMAND, type CreateSessionOptions, type CreatedSession } from './session';
+export {
+  createSession,
+  chooseExecutionProvider,
+  isCudaAvailable,
+  cudaAvailableFrom,
+  CUDA_INSTALL_COMMAND,
+  type CreateSessionOptions,
+  type CreatedSession,
+  type CudaProbeInputs,
+} from './session';
 export {
   createHotSwapSession,
   prepareHotSwapModel,

@@ -28,6 +28,37 @@ export interface CreatedSession {
   executionProvider: 'cuda' | 'cpu';
 }
 
+/** What {@link isCudaAvailable} reads from the installation, injectable so that the decision can be tested anywhere. */
+export interface CudaProbeInputs {
+  /** `ort.listSupportedBackends()`. */
+  backends: ReadonlyArray<{ readonly name: string; readonly bundled: boolean }>;
+  /** The directory of the native binding (may throw when onnxruntime-node cannot be resolved). */
+  bindingDirectory: () => string;
+  exists: (path: string) => boolean;
+}
+
+/**
+ * The decision of {@link isCudaAvailable}: `cuda` is listed and either bundled or its provider
+ * library (`libonnxruntime_providers_cuda.so` or `onnxruntime_providers_cuda.dll`) is present in
+ * the binding directory.
+ *
+ * @example
+ * ```ts
+ * cudaAvailableFrom({ backends: [{ name: 'cpu', bundled: true }], bindingDirectory: () => '/x', exists: () => true }); // false
+ * ```
+ */
+export function cudaAvailableFrom(inputs: CudaProbeInputs): boolean {
+  const cuda = inputs.backends.find((b) => b.name === 'cuda');
+  if (!cuda) return false;
+  if (cuda.bundled) return true;
+  try {
+    const dir = inputs.bindingDirectory();
+    return inputs.exists(join(dir, 'libonnxruntime_providers_cuda.so')) || inputs.exists(join(dir, 'onnxruntime_providers_cuda.dll'));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Whether this onnxruntime-node installation can run the CUDA execution provider: it must list
  * `cuda` in `listSupportedBackends()` and its provider library must be present next to the
@@ -39,17 +70,14 @@ export interface CreatedSession {
  * ```
  */
 export function isCudaAvailable(): boolean {
-  const cuda = ort.listSupportedBackends().find((b) => b.name === 'cuda');
-  if (!cuda) return false;
-  if (cuda.bundled) return true;
-  try {
-    const require = createRequire(import.meta.url);
-    const root = dirname(require.resolve('onnxruntime-node/package.json'));
-    const dir = join(root, 'bin', 'napi-v6', process.platform, process.arch);
-    return existsSync(join(dir, 'libonnxruntime_providers_cuda.so')) || existsSync(join(dir, 'onnxruntime_providers_cuda.dll'));
-  } catch {
-    return false;
-  }
+  return cudaAvailableFrom({
+    backends: ort.listSupportedBackends(),
+    bindingDirectory: () => {
+      const root = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+      return join(root, 'bin', 'napi-v6', process.platform, process.arch);
+    },
+    exists: existsSync,
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseExecutionProvider, createSession, CUDA_INSTALL_COMMAND, ExecutionProviderUnavailableError, isCudaAvailable, OnnxOptionError } from '../src/index';
+import { chooseExecutionProvider, createSession, cudaAvailableFrom, CUDA_INSTALL_COMMAND, ExecutionProviderUnavailableError, isCudaAvailable, OnnxOptionError } from '../src/index';
 import { linearModel } from './helpers';
 
 describe('execution provider selection', () => {
@@ -26,14 +26,29 @@ describe('execution provider selection', () => {
     expect(() => chooseExecutionProvider({ device: 'tpu' as 'cpu' })).toThrow(OnnxOptionError);
   });
 
-  it('this machine has no CUDA binaries: the real probe says so and createSession falls back to CPU', async () => {
-    expect(isCudaAvailable()).toBe(false);
+  it('isCudaAvailable decides from the backend list and the provider library, whatever this machine has', () => {
+    const dir = '/ort/bin/napi-v6/linux/x64';
+    const probe = (backends: Array<{ name: string; bundled: boolean }>, files: string[], bindingDirectory = () => dir) =>
+      cudaAvailableFrom({ backends, bindingDirectory, exists: (p) => files.includes(p) });
+    const cpu = { name: 'cpu', bundled: true };
+    expect(probe([cpu], [`${dir}/libonnxruntime_providers_cuda.so`])).toBe(false);
+    expect(probe([cpu, { name: 'cuda', bundled: true }], [])).toBe(true);
+    expect(probe([cpu, { name: 'cuda', bundled: false }], [])).toBe(false);
+    expect(probe([cpu, { name: 'cuda', bundled: false }], [`${dir}/libonnxruntime_providers_cuda.so`])).toBe(true);
+    expect(probe([cpu, { name: 'cuda', bundled: false }], [`${dir}/onnxruntime_providers_cuda.dll`])).toBe(true);
+    expect(probe([cpu, { name: 'cuda', bundled: false }], ['/elsewhere/libonnxruntime_providers_cuda.so'])).toBe(false);
+    expect(probe([{ name: 'cuda', bundled: false }], [], () => { throw new Error('not installed'); })).toBe(false);
+    expect(typeof isCudaAvailable()).toBe('boolean');
+  });
+
+  it('createSession falls back to CPU with one notice when the probe finds no CUDA, and refuses when CUDA is required', async () => {
     const notices: string[] = [];
-    const { session, executionProvider } = await createSession(linearModel({ rows: 2, cols: 2, op: 'matmul' }).bytes, { notice: (m) => notices.push(m) });
+    const noCuda = () => false;
+    const { session, executionProvider } = await createSession(linearModel({ rows: 2, cols: 2, op: 'matmul' }).bytes, { cudaProbe: noCuda, notice: (m) => notices.push(m) });
     expect(executionProvider).toBe('cpu');
     expect(session.inputNames).toEqual(['x']);
     expect(notices).toHaveLength(1);
     await session.release();
-    await expect(createSession(linearModel({ rows: 2, cols: 2, op: 'matmul' }).bytes, { require: 'cuda' })).rejects.toThrow(/--onnxruntime-node-install=cuda12/);
+    await expect(createSession(linearModel({ rows: 2, cols: 2, op: 'matmul' }).bytes, { require: 'cuda', cudaProbe: noCuda })).rejects.toThrow(/--onnxruntime-node-install=cuda12/);
   });
 });
