@@ -1,6 +1,6 @@
 /**
  * @packageDocumentation
- * `@ssh-peft/cli` — the `ssh-peft` command line (demo, select, merge, inspect, bench) and
+ * `@ssh-peft/cli` — the `ssh-peft` command line (demo, select, merge, inspect) and
  * the pieces of its demo pipeline, usable programmatically: MNIST loading, seeded splits,
  * target tasks, the base-model cache, atomic outputs and the report plots.
  */

@@ -13,7 +13,6 @@ import { runDemoCommand } from './commands/demo';
 import { runSelectCommand } from './commands/select';
 import { runMergeCommand } from './commands/merge';
 import { runInspectCommand } from './commands/inspect';
-import { runBenchCommand, BENCH_PACKAGES } from './commands/bench';
 import { CLI_VERSION } from './version';
 
 function integer(name: string, min: number) {
@@ -42,7 +41,7 @@ type Action = (options: Record<string, unknown>, args: string[], context: Comman
  */
 export function buildProgram(io: CliIo, dispatch: (action: Action, options: Record<string, unknown>, args: string[]) => void): Command {
   const program = new Command('ssh-peft')
-    .description('SSH — Sparse Spectrum Adaptation via the Discrete Hartley Transform: demo, select, merge, inspect, bench')
+    .description('SSH — Sparse Spectrum Adaptation via the Discrete Hartley Transform: demo, select, merge, inspect')
     .version(CLI_VERSION, '-V, --version')
     .option('--json', 'print one machine-readable JSON object on stdout', false)
     .option('-v, --verbose', 'print stack traces of errors', false)
@@ -113,14 +112,6 @@ export function buildProgram(io: CliIo, dispatch: (action: Action, options: Reco
       .description('summarise an adapter (.safetensors), a selection plan (.json) or a model (.onnx / .safetensors)')
       .argument('<file>', 'file to inspect'),
     runInspectCommand as unknown as Action,
-  );
-
-  on(
-    program
-      .command('bench')
-      .description(`run package benchmarks (${BENCH_PACKAGES.join(', ')}); writes docs/benchmarks/<pkg>.md`)
-      .argument('[packages...]', 'packages to benchmark (default: hartley selection tfjs onnx)'),
-    runBenchCommand as unknown as Action,
   );
 
   return program;

@@ -30,11 +30,11 @@ function writeModel(path: string): void {
 describe('usage errors exit with 2 and one line', () => {
   it.each([
     [['frobnicate']],
+    [['bench', 'hartley']],
     [['select', '--nope']],
     [['select', '--model', 'x.onnx', '--out', 'p.json', '--budget', 'ten']],
     [['select', '--model', 'x.onnx']],
     [['demo', '--task', 'upside-down']],
-    [['bench', 'nosuchpkg']],
     [['merge', '--model', 'a.onnx', '--adapter', 'b.safetensors']],
   ])('%j', async (argv) => {
     const { code, stderr } = await cli(argv, dir);
