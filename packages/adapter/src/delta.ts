@@ -31,7 +31,7 @@ export function deltaWeight64(adapter: SshAdapter, layerName: string): Float64Ar
 }
 
 function denseDelta(adapter: SshAdapter, layer: SshAdapterLayer): Float64Array {
-  return sparseIdht2d(layer.rows, layer.cols, layer.indices, layer.coefficients, {
+  return sparseIdht2d(layer.indices, layer.coefficients, layer.rows, layer.cols, {
     variant: adapter.config.variant,
     normalization: adapter.config.normalization,
     scale: layer.alpha,

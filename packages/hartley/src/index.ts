@@ -23,5 +23,5 @@ export { createPlan, MAX_DIRECT_RADIX } from './plan';
 export { dht, idht } from './transform1d';
 export { dht2d, idht2d } from './transform2d';
 export { sparseIdht2d, sparseSpectrumProduct, sparseSpectrumGradient, type SparseProductOptions } from './sparse';
-export { normalizationFactor } from './normalization';
+export { normalizationFactor, type TransformDirection } from './normalization';
 export { createPlan2d, type HartleyPlan2D } from './plan2d';

@@ -46,7 +46,7 @@ class Plan2D implements HartleyPlan2D {
  * Creates a reusable 2D DHT plan for `rows × cols` matrices (variant `'separable'` by
  * default, or `'true'`): the two 1D plans are built once and every call transforms the
  * caller's buffer in place. Apply a normalisation through `scale`, e.g.
- * `normalizationFactor(rows * cols, 'backward', true)` for the inverse.
+ * `normalizationFactor(rows * cols, 'backward', 'idht')` for the inverse.
  *
  * @example
  * ```ts

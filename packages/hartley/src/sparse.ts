@@ -62,7 +62,7 @@ function resolve(fn: string, rows: number, cols: number, options: SparseSpectrum
   const variant = readVariant(fn, options?.variant);
   const normalization = readNormalization(fn, options?.normalization);
   const scale = readScale(fn, 'options.scale', options?.scale);
-  return { variant, factor: scale * normalizationFactor(rows * cols, normalization, true) };
+  return { variant, factor: scale * normalizationFactor(rows * cols, normalization, 'idht') };
 }
 
 /**
@@ -75,15 +75,15 @@ function resolve(fn: string, rows: number, cols: number, options: SparseSpectrum
  * @example
  * ```ts
  * import { sparseIdht2d } from '@ssh-peft/hartley';
- * const dW = sparseIdht2d(4, 6, new Uint32Array([0, 7, 23]), new Float32Array([1, -2, 0.5]), { scale: 49 });
+ * const dW = sparseIdht2d(new Uint32Array([0, 7, 23]), new Float32Array([1, -2, 0.5]), 4, 6, { scale: 49 });
  * // dW: Float64Array(24), equal to 49 · idht2d(S, 4, 6)
  * ```
  */
 export function sparseIdht2d(
-  rows: number,
-  cols: number,
   indices: Uint32Array | ArrayLike<number>,
   values: ArrayLike<number>,
+  rows: number,
+  cols: number,
   options: SparseSpectrumOptions = {},
 ): Float64Array {
   const fn = 'sparseIdht2d';

@@ -8,7 +8,7 @@ function transform1d<T extends RealArray>(fn: string, x: T, options: DhtOptions,
   assertNonEmpty(fn, 'x', x);
   const normalization = readNormalization(fn, options?.normalization);
   const out = (x instanceof Float32Array ? new Float32Array(x.length) : new Float64Array(x.length)) as T;
-  cachedPlan(x.length).transformAt(x, 0, out, 0, normalizationFactor(x.length, normalization, inverse));
+  cachedPlan(x.length).transformAt(x, 0, out, 0, normalizationFactor(x.length, normalization, inverse ? 'idht' : 'dht'));
   return out;
 }
 

@@ -11,7 +11,7 @@ function transform2d<T extends RealArray>(fn: string, data: T, rows: number, col
   const variant = readVariant(fn, options?.variant);
   const out = data.slice() as T;
   cachedPlan(cols).transformRows(out, rows, 1);
-  createColumnTransform(rows, cols).apply(out, normalizationFactor(rows * cols, normalization, inverse));
+  createColumnTransform(rows, cols).apply(out, normalizationFactor(rows * cols, normalization, inverse ? 'idht' : 'dht'));
   if (variant === 'true') separableToTrue(out, rows, cols);
   return out;
 }

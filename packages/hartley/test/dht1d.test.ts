@@ -11,8 +11,8 @@ describe('dht / idht (1D) against the naive reference', () => {
       fc.property(arbCase, ({ n, seed, type, normalization }) => {
         const x = randomData(n, seed, type);
         const ref = referenceDht(x);
-        const f = normalizationFactor(n, normalization, false);
-        const fi = normalizationFactor(n, normalization, true);
+        const f = normalizationFactor(n, normalization, 'dht');
+        const fi = normalizationFactor(n, normalization, 'idht');
         const h = dht(x, { normalization });
         expect(h).toBeInstanceOf(x.constructor);
         expect(h.length).toBe(n);

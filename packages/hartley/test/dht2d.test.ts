@@ -15,8 +15,8 @@ describe('dht2d / idht2d', () => {
       fc.property(arbSmallShape, arbVariant, arbNormalization, arbFloatType, fc.integer(), ({ rows, cols }, variant, normalization, type, seed) => {
         const w = randomData(rows * cols, seed, type);
         const ref = referenceDht2d(w, rows, cols, variant);
-        const f = normalizationFactor(rows * cols, normalization, false);
-        const fi = normalizationFactor(rows * cols, normalization, true);
+        const f = normalizationFactor(rows * cols, normalization, 'dht');
+        const fi = normalizationFactor(rows * cols, normalization, 'idht');
         const h = dht2d(w, rows, cols, { variant, normalization });
         expect(h).toBeInstanceOf(w.constructor);
         expect(relErr(h, ref.map((v) => v * f))).toBeLessThanOrEqual(tolerance(w));

@@ -36,7 +36,7 @@ const arbProblem = fc
 function denseDeltaW(rows: number, cols: number, indices: Uint32Array, values: ArrayLike<number>, variant: Variant2D, normalization: Normalization, scale: number): Float64Array {
   const s = new Float64Array(rows * cols);
   indices.forEach((p, k) => (s[p] = values[k]!));
-  const f = scale * normalizationFactor(rows * cols, normalization, true);
+  const f = scale * normalizationFactor(rows * cols, normalization, 'idht');
   return referenceDht2d(s, rows, cols, variant).map((v) => v * f);
 }
 
@@ -57,7 +57,7 @@ describe('sparseIdht2d', () => {
     fc.assert(
       fc.property(arbProblem, ({ rows, cols, indices, seed, variant, normalization, scale, type }) => {
         const values = randomData(indices.length, seed, type);
-        const got = sparseIdht2d(rows, cols, indices, values, { variant, normalization, scale });
+        const got = sparseIdht2d(indices, values, rows, cols, { variant, normalization, scale });
         expect(got).toBeInstanceOf(Float64Array);
         close(got, denseDeltaW(rows, cols, indices, values, variant, normalization, scale), 1e-12);
       }),
@@ -74,7 +74,7 @@ describe('sparseIdht2d', () => {
     indices.forEach((p, k) => (s[p] = values[k]!));
     for (const variant of ['separable', 'true'] as const) {
       const dense = idht2d(s, rows, cols, { variant, normalization: 'ortho' });
-      expect(relErr(sparseIdht2d(rows, cols, indices, values, { variant, normalization: 'ortho', scale: 3 }), dense.map((v) => 3 * v))).toBeLessThan(1e-13);
+      expect(relErr(sparseIdht2d(indices, values, rows, cols, { variant, normalization: 'ortho', scale: 3 }), dense.map((v) => 3 * v))).toBeLessThan(1e-13);
     }
   });
 });
@@ -117,7 +117,7 @@ describe('sparseSpectrumProduct', () => {
     const values = randomData(50, 4, 'f64');
     const x = randomData(tokens * rows, 5, 'f32');
     for (const variant of ['separable', 'true'] as const) {
-      const dw = sparseIdht2d(rows, cols, indices, values, { variant, scale: 49 });
+      const dw = sparseIdht2d(indices, values, rows, cols, { variant, scale: 49 });
       const y = sparseSpectrumProduct(x, tokens, rows, cols, indices, values, { variant, scale: 49 });
       expect(relErr(y, matmul(x, dw, tokens, rows, cols))).toBeLessThan(1e-5);
     }

@@ -68,15 +68,15 @@ describe('input validation: typed errors naming the argument and the values', ()
 
   it('sparse: positions out of range, duplicates, length mismatches, bad shapes', () => {
     const v = new Float32Array([1, 2]);
-    expect(thrown(() => sparseIdht2d(3, 4, Uint32Array.from([0, 12]), v)).message).toBe(
+    expect(thrown(() => sparseIdht2d(Uint32Array.from([0, 12]), v, 3, 4)).message).toBe(
       'sparseIdht2d: indices[1] = 12 is not an integer position in [0, rows·cols = 3·4 = 12)',
     );
-    expect(thrown(() => sparseIdht2d(3, 4, Uint32Array.from([5, 5]), v)).message).toBe(
+    expect(thrown(() => sparseIdht2d(Uint32Array.from([5, 5]), v, 3, 4)).message).toBe(
       'sparseIdht2d: indices[1] = 5 repeats indices[0] (positions must be distinct)',
     );
-    expect(thrown(() => sparseIdht2d(3, 4, Uint32Array.from([5]), v)).message).toBe('sparseIdht2d: values.length (2) ≠ indices.length (1)');
-    expect(thrown(() => sparseIdht2d(3, 4, [1.5, 2], v)).message).toContain('indices[0] = 1.5');
-    expect(thrown(() => sparseIdht2d(3, 4, Uint32Array.from([1]), [1], { scale: Number.POSITIVE_INFINITY })).message).toBe(
+    expect(thrown(() => sparseIdht2d(Uint32Array.from([5]), v, 3, 4)).message).toBe('sparseIdht2d: values.length (2) ≠ indices.length (1)');
+    expect(thrown(() => sparseIdht2d([1.5, 2], v, 3, 4)).message).toContain('indices[0] = 1.5');
+    expect(thrown(() => sparseIdht2d(Uint32Array.from([1]), [1], 3, 4, { scale: Number.POSITIVE_INFINITY })).message).toBe(
       'sparseIdht2d: options.scale must be a finite number, got Infinity',
     );
     const x = new Float64Array(2 * 3);

@@ -35,7 +35,7 @@ export class SpectrumWorkspace {
       plan = createPlan2d(rows, cols, { variant: this.variant });
       this.plans.set(key, plan);
     }
-    plan.transform(out, normalizationFactor(n, this.normalization, false));
+    plan.transform(out, normalizationFactor(n, this.normalization, 'dht'));
     return out;
   }
 }

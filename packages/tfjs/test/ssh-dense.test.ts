@@ -36,7 +36,7 @@ describe('SshDense', () => {
           const n = Math.max(1, Math.floor((rows * cols) / 3));
           const { layer, indices, w0, bias, coef } = makeLayer(rows, cols, n, seed, variant, 'relu');
           const x = randomArray(tokens * rows, seed + 4);
-          const dw = referenceDeltaWeight(rows, cols, indices, coef, variant, 7 * normalizationFactor(rows * cols, 'backward', true));
+          const dw = referenceDeltaWeight(rows, cols, indices, coef, variant, 7 * normalizationFactor(rows * cols, 'backward', 'idht'));
           const ref = matMul64(x, dw.map((d, i) => d + w0[i]), tokens, rows, cols).map((y, i) => Math.max(0, y + bias[i % cols]));
           const y = tf.tidy(() => (layer.apply(tf.tensor3d(x, [1, tokens, rows])) as tf.Tensor).dataSync());
           expect(relativeError(y, ref)).toBeLessThan(2e-5);

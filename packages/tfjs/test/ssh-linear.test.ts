@@ -42,7 +42,7 @@ function setup(c: Case) {
   const x = randomArray(c.tokens * c.rows, c.seed + 2);
   const w0 = randomArray(c.rows * c.cols, c.seed + 3);
   const bias = randomArray(c.cols, c.seed + 4);
-  const factor = c.alpha * normalizationFactor(c.rows * c.cols, c.normalization, true);
+  const factor = c.alpha * normalizationFactor(c.rows * c.cols, c.normalization, 'idht');
   return { indices, coef, x, w0, bias, factor };
 }
 
@@ -83,7 +83,7 @@ describe('sshLinear', () => {
         const s = setup(c);
         const terms = compileSpectralTerms(s.indices, c.rows, c.cols, c.variant);
         const dw = sshDeltaWeight({ terms, coefficients: tf.tensor1d(s.coef), alpha: c.alpha, normalization: c.normalization });
-        const expected = sparseIdht2d(c.rows, c.cols, s.indices, s.coef, { variant: c.variant, normalization: c.normalization, scale: c.alpha });
+        const expected = sparseIdht2d(s.indices, s.coef, c.rows, c.cols, { variant: c.variant, normalization: c.normalization, scale: c.alpha });
         expect(relativeError(dw.dataSync(), expected)).toBeLessThan(2e-5);
         dw.dispose();
       }),

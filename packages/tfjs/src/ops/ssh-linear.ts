@@ -92,7 +92,7 @@ function checkState(state: SshLayerState, where: string): void {
 
 function outputScale(state: SshLayerState): number {
   const { rows, cols } = state.terms;
-  return state.alpha * normalizationFactor(rows * cols, state.normalization, true);
+  return state.alpha * normalizationFactor(rows * cols, state.normalization, 'idht');
 }
 
 /**
