@@ -38,4 +38,4 @@ export class OnnxPathError extends OnnxAdapterError {}
 export class OnnxOptionError extends OnnxAdapterError {}
 
 /** The requested execution provider is not available in this onnxruntime-node installation. */
-export class ExecutionProviderUnavailableError extends OnnxAdapterError {}
+export class OnnxExecutionProviderError extends OnnxAdapterError {}

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { ExecutionProviderUnavailableError, OnnxOptionError } from './errors';
+import { OnnxExecutionProviderError, OnnxOptionError } from './errors';
 
 /** The command that installs the CUDA 12 binaries of onnxruntime-node (read by its install script). */
 export const CUDA_INSTALL_COMMAND = 'ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node';
@@ -12,7 +12,7 @@ export const CUDA_INSTALL_COMMAND = 'ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild
 export interface CreateSessionOptions {
   /** `'auto'` (default): CUDA when available, else CPU with a one-line notice; `'cpu'`; `'cuda'` = require CUDA. */
   device?: 'auto' | 'cpu' | 'cuda';
-  /** `'cuda'`: fail with {@link ExecutionProviderUnavailableError} instead of falling back. */
+  /** `'cuda'`: fail with {@link OnnxExecutionProviderError} instead of falling back. */
   require?: 'cuda';
   /** Further session options (executionProviders is set by this helper). */
   sessionOptions?: Omit<ort.InferenceSession.SessionOptions, 'executionProviders'>;
@@ -82,7 +82,7 @@ export function isCudaAvailable(): boolean {
 
 /**
  * Chooses the execution provider (pure decision, exported for tests and for callers that build
- * sessions themselves). Throws {@link ExecutionProviderUnavailableError} when CUDA is required
+ * sessions themselves). Throws {@link OnnxExecutionProviderError} when CUDA is required
  * and missing, {@link OnnxOptionError} for unknown option values.
  *
  * @example
@@ -100,7 +100,7 @@ export function chooseExecutionProvider(options: Pick<CreateSessionOptions, 'dev
   const available = (options.cudaProbe ?? isCudaAvailable)();
   if (available) return 'cuda';
   if (wantsCuda) {
-    throw new ExecutionProviderUnavailableError(
+    throw new OnnxExecutionProviderError(
       `the CUDA execution provider is not available in this onnxruntime-node installation (linux x64 + CUDA 12 only). Install its binaries with: ${CUDA_INSTALL_COMMAND} (or npm install with --onnxruntime-node-install=cuda12)`,
     );
   }
@@ -111,7 +111,7 @@ export function chooseExecutionProvider(options: Pick<CreateSessionOptions, 'dev
 
 /**
  * Creates an `InferenceSession` on CUDA when available, else CPU (with a one-line notice);
- * `require: 'cuda'` throws {@link ExecutionProviderUnavailableError} quoting the install command.
+ * `require: 'cuda'` throws {@link OnnxExecutionProviderError} quoting the install command.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseExecutionProvider, createSession, cudaAvailableFrom, CUDA_INSTALL_COMMAND, ExecutionProviderUnavailableError, isCudaAvailable, OnnxOptionError } from '../src/index';
+import { chooseExecutionProvider, createSession, cudaAvailableFrom, CUDA_INSTALL_COMMAND, OnnxExecutionProviderError, isCudaAvailable, OnnxOptionError } from '../src/index';
 import { linearModel } from './helpers';
 
 describe('execution provider selection', () => {
@@ -17,7 +17,7 @@ describe('execution provider selection', () => {
   });
 
   it("require: 'cuda' without CUDA fails quoting the install command", () => {
-    expect(() => chooseExecutionProvider({ require: 'cuda', cudaProbe: () => false })).toThrow(ExecutionProviderUnavailableError);
+    expect(() => chooseExecutionProvider({ require: 'cuda', cudaProbe: () => false })).toThrow(OnnxExecutionProviderError);
     expect(() => chooseExecutionProvider({ device: 'cuda', cudaProbe: () => false })).toThrow('ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node');
     expect(chooseExecutionProvider({ require: 'cuda', cudaProbe: () => true })).toBe('cuda');
   });

@@ -5,7 +5,10 @@
 
 /** Base class of every error of this package. */
 export class SelectionError extends Error {
-  override name = 'SelectionError';
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
 }
 
 /**
@@ -20,7 +23,6 @@ export class SelectionError extends Error {
  * ```
  */
 export class SelectionOptionError extends SelectionError {
-  override name = 'SelectionOptionError';
   constructor(
     /** The option or argument at fault. */
     readonly option: string,
@@ -43,7 +45,6 @@ export class SelectionOptionError extends SelectionError {
  * ```
  */
 export class SelectionInputError extends SelectionError {
-  override name = 'SelectionInputError';
   constructor(
     /** Name of the layer at fault (or `layers[i]` when it has no valid name). */
     readonly layer: string,
@@ -66,7 +67,6 @@ export class SelectionInputError extends SelectionError {
  * ```
  */
 export class PlanFormatError extends SelectionError {
-  override name = 'PlanFormatError';
   constructor(
     /** JSON path of the bad field (`''` for the whole text). */
     readonly path: string,
