@@ -1,26 +1,17 @@
 /** Test helpers: small ONNX models built with the codec, seeded data, naive references. */
 import type { SshAdapter } from '@ssh-peft/adapter';
 import type { Normalization, Variant2D } from '@ssh-peft/hartley';
-import { fingerprintWeights } from '@ssh-peft/selection';
+import { createRandom, fingerprintWeights } from '@ssh-peft/selection';
 import * as ort from 'onnxruntime-node';
 import { encodeModel, type NodeProto, type ValueInfoProto } from '../src/proto';
 import { encodeValues, type FloatDtype } from '../src/tensor-values';
 
 const ELEM: Record<FloatDtype, number> = { float32: 1, float16: 10, bfloat16: 16, float64: 11 };
 
-/** Deterministic uniform values in [-1, 1). */
+/** Deterministic uniform values in [-1, 1) from the project's seeded PRNG. */
 export function seeded(count: number, seed: number): Float32Array {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  const random = createRandom(seed);
+  return Float32Array.from({ length: count }, () => 2 * random.nextDouble() - 1);
 }
 
 export interface LinearSpec {
