@@ -113,7 +113,7 @@ export async function applyMethod(base: tfl.LayersModel, spec: MethodSpec, seed:
       const handle = await applySSH(base, {
         targets: ADAPTED_LAYERS,
         strategy: spec.strategy,
-        ...(spec.strategy === 'per-layer' ? { perLayer: spec.n } : { budget: spec.n * layers, score: 'relative-energy' as const }),
+        ...(spec.strategy === 'per-layer' ? { perLayer: spec.n } : { budget: spec.n * layers }),
         energyRatio: spec.energyRatio,
         alpha: spec.alpha ?? SPECTRAL_ALPHA,
         init: spec.init ?? 'zeros',

@@ -82,11 +82,18 @@ export function buildProgram(io: CliIo, dispatch: (action: Action, options: Reco
     program
       .command('select')
       .description('choose spectral positions in the weights of a model and write a selection plan')
-      .requiredOption('--model <file>', 'model file: .onnx, or .safetensors with 2-D [d_in, d_out] weights')
+      .requiredOption('--model <file>', 'model file: .onnx (MatMul/Gemm weights, any float dtype, external data), or .safetensors with 2-D [d_in, d_out] weights')
       .requiredOption('--out <file>', 'plan file to write (JSON)')
       .option('--budget <n>', "total positions over all layers (strategy 'global')", integer('--budget', 1))
       .option('--per-layer <n>', "positions per layer (strategy 'per-layer')", integer('--per-layer', 1))
       .addOption(new Option('--strategy <name>', 'selection strategy').choices(['global', 'per-layer']).default('global'))
+      .addOption(
+        new Option('--score <name>', "how positions of different layers compete (strategy 'global'; default mean-relative-energy: energy over the layer's mean energy)").choices([
+          'mean-relative-energy',
+          'relative-energy',
+          'energy',
+        ]),
+      )
       .option('--energy-ratio <r>', 'share of positions chosen by energy, the rest seeded-random', ratio, 0.7)
       .option('--seed <n>', 'seed of the random share', integer('--seed', 0), 0)
       .option('--targets <regex>', 'only weights whose name matches this regular expression')

@@ -91,6 +91,18 @@ describe('select and inspect', () => {
     expect(inspected.stdout).toMatch(/layer_a\s+8×6/);
   });
 
+  it('select --score chooses the global score (default mean-relative-energy); it is refused for per-layer', async () => {
+    const plan = join(dir, 'score.json');
+    expect(parsePlan(readFileSync(join(dir, 'plan.json'), 'utf8')).options.score).toBe('mean-relative-energy');
+    const r = await cli(['select', '--model', model, '--budget', '10', '--score', 'relative-energy', '--out', plan], dir);
+    expect(r.code).toBe(0);
+    expect(parsePlan(readFileSync(plan, 'utf8')).options.score).toBe('relative-energy');
+    expect((await cli(['select', '--model', model, '--budget', '10', '--score', 'l2', '--out', plan, '--force'], dir)).code).toBe(2);
+    const perLayer = await cli(['select', '--model', model, '--strategy', 'per-layer', '--per-layer', '3', '--score', 'energy', '--out', join(dir, 'x.json')], dir);
+    expect(perLayer.code).toBe(2);
+    expect(perLayer.stderr).toMatch(/--score applies to --strategy global only/);
+  });
+
   it('select --strategy per-layer and --targets restrict the layers', async () => {
     const plan = join(dir, 'per-layer.json');
     const r = await cli(['--json', 'select', '--model', model, '--strategy', 'per-layer', '--per-layer', '3', '--targets', '_b$', '--out', plan], dir);

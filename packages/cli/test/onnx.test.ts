@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySSH, buildTinyViT, registerSshKernelsOnWasm } from '@ssh-peft/tfjs';
 import { mergeWeights } from '@ssh-peft/adapter';
 import { saveAdapter } from '@ssh-peft/adapter/node';
+import { decodeModel, readTensorValues, type ModelProto } from '@ssh-peft/onnx';
 import { exportLayersModelToOnnx as exportLayersModel } from '@ssh-peft/tfjs-onnx';
-import { decodeOnnx, readInitializer } from '../src/onnx-io/onnx-model';
 import { runOnnxClassifier } from '../src/pipeline/onnx-run';
 import { maxAbsDifference } from '../src/train/evaluate';
 import { useBackend } from '../src/train/backends';
@@ -20,6 +20,7 @@ beforeAll(async () => {
   registerSshKernelsOnWasm();
 });
 
+const initializer = (model: ModelProto, name: string) => readTensorValues(model.graph!.initializer!.find((t) => t.name === name)!);
 const inputs = (count: number, seed: number) => Float32Array.from({ length: count * 784 }, (_, i) => (Math.sin(seed * 13 + i * 0.37) + 1) / 2);
 const TARGETS = /^block\d+_(q|k|v|o|mlp1|mlp2)$/;
 
@@ -40,11 +41,11 @@ describe('merging an adapter into ONNX', () => {
     expect(JSON.parse(r.stdout).layers).toHaveLength(6);
     expect(Buffer.compare(readFileSync(basePath), Buffer.from(baseBytes))).toBe(0);
 
-    const merged = decodeOnnx(readFileSync(out), out);
-    const original = decodeOnnx(baseBytes, basePath);
+    const merged = decodeModel(readFileSync(out), out);
+    const original = decodeModel(baseBytes, basePath);
     for (const layer of adapter.layers) {
-      const w0 = readInitializer(original, `${layer.name}/kernel`, basePath);
-      expect(readInitializer(merged, `${layer.name}/kernel`, out)).toEqual(mergeWeights(w0, adapter, layer.name));
+      const w0 = initializer(original, `${layer.name}/kernel`);
+      expect(initializer(merged, `${layer.name}/kernel`)).toEqual(mergeWeights(w0, adapter, layer.name));
     }
     const x = inputs(6, 1);
     const expected = tf.tidy(() => (handle.model.predict(tf.tensor2d(x, [6, 784])) as tf.Tensor).dataSync());

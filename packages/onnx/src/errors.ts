@@ -37,5 +37,15 @@ export class OnnxPathError extends OnnxAdapterError {}
 /** An option has an invalid value. */
 export class OnnxOptionError extends OnnxAdapterError {}
 
+/**
+ * A `mapping` entry names no graph weight (initializer or node) or no adapter layer; `entry` is the
+ * entry's graph name or pattern.
+ */
+export class OnnxMappingError extends OnnxOptionError {
+  constructor(readonly entry: string, message: string) {
+    super(message);
+  }
+}
+
 /** The requested execution provider is not available in this onnxruntime-node installation. */
 export class OnnxExecutionProviderError extends OnnxAdapterError {}

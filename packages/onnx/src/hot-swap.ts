@@ -87,29 +87,15 @@ export const WEIGHT_INPUT_SUFFIX = '.ssh_peft';
 /** Suffix of the boolean graph input that selects the adapter branch for one weight. */
 export const ACTIVE_INPUT_SUFFIX = '.ssh_peft_active';
 
-const FLOAT_CODES = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE, DataType.BFLOAT16]);
-
-/** The chains W → Cast* → MatMul/Gemm consuming `weight` (each intermediate used once). */
-function consumerChains(graph: GraphProto, weight: string): NodeProto[][] {
+/**
+ * The chains W → Cast* → MatMul/Gemm (+ bias Add) consuming the weight, from the uses the shared
+ * walk found (`graph-weights.ts`); each Cast in a chain must feed that one chain only.
+ */
+function consumerChains(graph: GraphProto, located: LocatedWeight): NodeProto[][] {
+  const weight = located.initializer.name ?? '';
   const nodes = graph.node ?? [];
   const consumersOf = (name: string) => nodes.filter((n) => (n.input ?? []).includes(name));
-  const chains: NodeProto[][] = [];
-  const walk = (name: string, prefix: NodeProto[]): void => {
-    for (const node of consumersOf(name)) {
-      const slot = (node.input ?? []).indexOf(name);
-      if ((node.opType === 'MatMul' || node.opType === 'Gemm') && slot === 1) {
-        chains.push([...prefix, node, ...trailingBiasAdd(node)]);
-      } else if (node.opType === 'Cast' && FLOAT_CODES.has(Number((node.attribute ?? []).find((a) => a.name === 'to')?.i ?? 0))) {
-        const out = (node.output ?? [])[0] ?? '';
-        if (consumersOf(out).length !== 1 || (graph.output ?? []).some((o) => o.name === out)) {
-          throw new OnnxWeightUsageError(`weight ${JSON.stringify(weight)}: Cast node ${JSON.stringify(node.name)} feeds several nodes; hot-swap needs one MatMul/Gemm behind each Cast (merge the adapter instead)`);
-        }
-        walk(out, [...prefix, node]);
-      } else {
-        throw new OnnxWeightUsageError(`weight ${JSON.stringify(weight)} is used by ${node.opType} node ${JSON.stringify(node.name)}, which hot-swap cannot wrap`);
-      }
-    }
-  };
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
   /**
    * A MatMul followed by its bias Add goes into the branches together: ORT fuses the pair into
    * one Gemm in the base model, and only the same pair inside the branch fuses the same way —
@@ -124,9 +110,16 @@ function consumerChains(graph: GraphProto, weight: string): NodeProto[][] {
     const other = (add.input ?? []).find((n) => n !== out);
     return other !== undefined && initializers.has(other) ? [add] : [];
   };
-  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
-  walk(weight, []);
-  return chains;
+  return located.uses.map((use) => {
+    for (const cast of use.chain.slice(0, -1)) {
+      const out = (cast.output ?? [])[0] ?? '';
+      if (consumersOf(out).length !== 1) {
+        throw new OnnxWeightUsageError(`weight ${JSON.stringify(weight)}: Cast node ${JSON.stringify(cast.name)} feeds several nodes; hot-swap needs one MatMul/Gemm behind each Cast (merge the adapter instead)`);
+      }
+    }
+    const consumer = use.chain[use.chain.length - 1]!;
+    return [...use.chain, ...trailingBiasAdd(consumer)];
+  });
 }
 
 /** The chain's nodes with intermediate names suffixed (branch-local) and W replaced by `source`. */
@@ -153,7 +146,7 @@ function makeWeightInput(model: ModelProto, located: LocatedWeight): SwappableWe
   if (located.dtype === 'bfloat16') {
     throw new OnnxTensorError(`weight ${JSON.stringify(weight)} is bfloat16, which onnxruntime-node cannot take as an input tensor; hot-swap supports float32, float16 and float64 (merge works for bfloat16)`);
   }
-  for (const chain of consumerChains(graph, weight)) {
+  for (const chain of consumerChains(graph, located)) {
     const last = chain[chain.length - 1]!;
     const lastCast = [...chain].reverse().find((n) => n.opType === 'Cast');
     const outputType = lastCast ? Number((lastCast.attribute ?? []).find((a) => a.name === 'to')!.i) : ELEM_TYPE[located.dtype];

@@ -8,7 +8,16 @@
  */
 export * from './errors';
 export { mergeAdapter, mergeAdapterFile, mergeIntoModel, MERGED_ADAPTERS_KEY, type MergeAdapterOptions, type MergeReport } from './merge';
-export { locateAdapterWeights, type LayerMapping, type LocateOptions, type LocatedWeight, type WeightOrientation, type WeightUse } from './locate';
+export { locateAdapterWeights, type LayerMapping, type LocateOptions, type LocatedWeight } from './locate';
+export {
+  findAdaptableWeights,
+  readAdaptableWeights,
+  adaptableWeightValues,
+  type AdaptableWeightInput,
+  type GraphWeight,
+  type WeightOrientation,
+  type WeightUse,
+} from './graph-weights';
 export { loadOnnxModel, saveOnnxModel, type LoadedModel, type LoadModelOptions, type SaveModelOptions } from './model-io';
 export {
   decodeModel,

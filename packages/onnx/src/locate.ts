@@ -1,16 +1,16 @@
 /**
- * Finding the weight of every adapter layer in an ONNX graph, and how the graph uses it:
- * `MatMul(x, W)` (W stored [d_in, d_out], the adapter's orientation) or `Gemm(x, W, transB=1)`
- * (W stored [d_out, d_in], so ΔWᵀ is applied). Verification of shape and fingerprint happens
- * here, before anything is written.
+ * Finding the weight of every adapter layer in an ONNX graph, and how the graph uses it
+ * (the walk of `graph-weights.ts`): `MatMul(x, W)` / `Gemm(x, W)` (W stored [d_in, d_out], the
+ * adapter's orientation) or `Gemm(x, W, transB=1)` (W stored [d_out, d_in], so ΔWᵀ is applied).
+ * Verification of shape and fingerprint happens here, before anything is written.
  */
 import { type SshAdapter, type SshAdapterLayer, verifyBase } from '@ssh-peft/adapter';
-import { OnnxLayerNotFoundError, OnnxOptionError, OnnxWeightMismatchError, OnnxWeightUsageError } from './errors';
+import { OnnxLayerNotFoundError, OnnxMappingError, OnnxOptionError, OnnxWeightMismatchError, OnnxWeightUsageError } from './errors';
+import { baseWeight, GraphIndex, isGraphWeight, type WeightOrientation, type WeightUse } from './graph-weights';
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from './proto';
 import { type FloatDtype, floatDtypeOf, readTensorValues, tensorDims } from './tensor-values';
 
-/** How a weight is stored relative to the adapter's [d_in, d_out]. */
-export type WeightOrientation = 'matmul' | 'gemm-transB';
+export { baseWeight, type WeightOrientation, type WeightUse } from './graph-weights';
 
 /**
  * User mapping from graph names (initializer or node names) to adapter layer names: a record of
@@ -35,13 +35,6 @@ export interface LocateOptions {
   verify?: 'fingerprint' | 'shape';
 }
 
-/** One use of a weight by a node. */
-export interface WeightUse {
-  node: string;
-  opType: string;
-  orientation: WeightOrientation | 'other';
-}
-
 /** Where and how an adapter layer's weight lives in the graph. */
 export interface LocatedWeight {
   layer: SshAdapterLayer;
@@ -53,46 +46,7 @@ export interface LocatedWeight {
   warnings: string[];
 }
 
-const FLOAT_CODES = new Set([1, 10, 11, 16]);
-
 const SUFFIXES = ['', '/kernel', '/kernel:0', '.weight', '.kernel', '/weight', '_kernel'];
-
-function nodeLabel(node: NodeProto, index: number): string {
-  return node.name ? node.name : `#${index} (${node.opType})`;
-}
-
-function intAttr(node: NodeProto, name: string, fallback: number): number {
-  const attr = (node.attribute ?? []).find((a) => a.name === name);
-  return attr ? Number(attr.i ?? fallback) : fallback;
-}
-
-/** Every use of `name` in the graph; references from subgraphs count as 'other'. */
-export function usesOf(graph: GraphProto, name: string): WeightUse[] {
-  const uses: WeightUse[] = [];
-  (graph.node ?? []).forEach((node, index) => {
-    const inputs = node.input ?? [];
-    inputs.forEach((input, slot) => {
-      if (input !== name) return;
-      let orientation: WeightUse['orientation'] = 'other';
-      if (node.opType === 'Cast' && FLOAT_CODES.has(intAttr(node, 'to', 0))) {
-        // A precision cast (e.g. float16 weight → float MatMul) passes the orientation through.
-        const downstream = usesOf(graph, (node.output ?? [])[0] ?? '');
-        if (downstream.length === 0) uses.push({ node: nodeLabel(node, index), opType: 'Cast', orientation: 'other' });
-        for (const use of downstream) uses.push({ ...use, node: `${nodeLabel(node, index)} → ${use.node}` });
-        return;
-      }
-      if (node.opType === 'MatMul' && slot === 1) orientation = 'matmul';
-      if (node.opType === 'Gemm' && slot === 1) orientation = intAttr(node, 'transB', 0) === 1 ? 'gemm-transB' : 'matmul';
-      uses.push({ node: nodeLabel(node, index), opType: node.opType ?? '', orientation });
-    });
-    for (const attr of node.attribute ?? []) {
-      for (const sub of [attr.g, ...(attr.graphs ?? [])]) {
-        if (sub && usesOf(sub, name).length > 0) uses.push({ node: `${nodeLabel(node, index)}/${attr.name}`, opType: `${node.opType} subgraph`, orientation: 'other' });
-      }
-    }
-  });
-  return uses;
-}
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -134,19 +88,63 @@ function mapNameToLayer(mapping: LayerMapping, graphName: string): string | unde
   return undefined;
 }
 
-function weightOfNode(node: NodeProto, initializers: Map<string, TensorProto>): TensorProto | undefined {
-  if (node.opType !== 'MatMul' && node.opType !== 'Gemm') return undefined;
-  return initializers.get((node.input ?? [])[1] ?? '');
+/** Graph name, shown for an error message. */
+function show(pattern: string | RegExp): string {
+  return typeof pattern === 'string' ? JSON.stringify(pattern) : String(pattern);
 }
 
-function findWeight(graph: GraphProto, layerName: string, initializers: Map<string, TensorProto>, mapping: LayerMapping | undefined): TensorProto {
+/**
+ * Every mapping entry must name something: an exact graph name that is an initializer or a node,
+ * a RegExp that matches at least one of them, and (when it can be known before matching: exact
+ * entries, or templates without `$` groups) an adapter layer. Otherwise the entry would be
+ * silently ignored and the layer found by name instead — or not at all.
+ */
+function checkMapping(mapping: LayerMapping, graphNames: ReadonlySet<string>, layerNames: ReadonlySet<string>): void {
+  const entries: Array<readonly [string | RegExp, string]> = Array.isArray(mapping)
+    ? [...(mapping as ReadonlyArray<readonly [string | RegExp, string]>)]
+    : Object.entries(mapping as Readonly<Record<string, string>>);
+  for (const [pattern, layer] of entries) {
+    if (typeof layer !== 'string') throw new OnnxOptionError(`mapping entry ${show(pattern)}: the layer must be a string, got ${String(layer)}`);
+    const entry = typeof pattern === 'string' ? pattern : String(pattern);
+    if (typeof pattern === 'string') {
+      if (!graphNames.has(pattern)) {
+        throw new OnnxMappingError(entry, `mapping entry ${show(pattern)} → ${JSON.stringify(layer)}: the graph has no initializer or node named ${show(pattern)}; near matches: ${nearMatches(pattern, [...graphNames]).map((n) => JSON.stringify(n)).join(', ') || 'none'}`);
+      }
+    } else if (pattern instanceof RegExp) {
+      const re = new RegExp(pattern.source, pattern.flags.replace('g', ''));
+      if (![...graphNames].some((name) => re.exec(name)?.[0] === name)) {
+        throw new OnnxMappingError(entry, `mapping entry ${show(pattern)} → ${JSON.stringify(layer)}: the pattern matches no initializer or node name of the graph`);
+      }
+    } else {
+      throw new OnnxOptionError(`mapping entry ${String(pattern)}: expected a graph name or a RegExp`);
+    }
+    const fixedLayer = typeof pattern === 'string' || !layer.includes('$');
+    if (fixedLayer && !layerNames.has(layer)) {
+      throw new OnnxMappingError(entry, `mapping entry ${show(pattern)} → ${JSON.stringify(layer)}: the adapter has no layer ${JSON.stringify(layer)} (its layers: ${[...layerNames].map((n) => JSON.stringify(n)).join(', ')})`);
+    }
+  }
+}
+
+/** The initializer feeding a MatMul/Gemm node's B input, directly or through precision Casts. */
+function weightOfNode(node: NodeProto, initializers: Map<string, TensorProto>, producers: Map<string, NodeProto>): TensorProto | undefined {
+  if (node.opType !== 'MatMul' && node.opType !== 'Gemm') return undefined;
+  let name = (node.input ?? [])[1] ?? '';
+  for (let depth = 0; depth < 8 && !initializers.has(name); depth++) {
+    const producer = producers.get(name);
+    if (producer?.opType !== 'Cast') break;
+    name = (producer.input ?? [])[0] ?? '';
+  }
+  return initializers.get(name);
+}
+
+function findWeight(graph: GraphProto, layerName: string, initializers: Map<string, TensorProto>, producers: Map<string, NodeProto>, mapping: LayerMapping | undefined): TensorProto {
   const nodes = graph.node ?? [];
   if (mapping !== undefined) {
     const hits = new Set<TensorProto>();
     for (const [name, tensor] of initializers) if (mapNameToLayer(mapping, name) === layerName) hits.add(tensor);
     for (const node of nodes) {
       if (node.name && mapNameToLayer(mapping, node.name) === layerName) {
-        const w = weightOfNode(node, initializers);
+        const w = weightOfNode(node, initializers, producers);
         if (!w) throw new OnnxWeightUsageError(`mapping sends node ${JSON.stringify(node.name)} (${node.opType}) to layer ${JSON.stringify(layerName)}, but it is not a MatMul/Gemm with an initializer as B`);
         hits.add(w);
       }
@@ -162,7 +160,7 @@ function findWeight(graph: GraphProto, layerName: string, initializers: Map<stri
   }
   const byNode = nodes.filter((n) => n.name === layerName || n.name === `${layerName}/MatMul` || n.name === `${layerName}/Gemm`);
   for (const node of byNode) {
-    const w = weightOfNode(node, initializers);
+    const w = weightOfNode(node, initializers, producers);
     if (w) return w;
   }
   const names = [...initializers.keys(), ...nodes.map((n) => n.name ?? '').filter((n) => n !== '')];
@@ -171,14 +169,6 @@ function findWeight(graph: GraphProto, layerName: string, initializers: Map<stri
     nearMatches(layerName, names),
     `tried initializers ${SUFFIXES.map((s) => JSON.stringify(layerName + s)).join(', ')} and MatMul/Gemm nodes named ${JSON.stringify(layerName)}${mapping ? ', and the mapping' : ''}`,
   );
-}
-
-/** W0 in the adapter's [rows, cols] orientation. */
-export function baseWeight(values: Float32Array | Float64Array, rows: number, cols: number, orientation: WeightOrientation): Float32Array | Float64Array {
-  if (orientation === 'matmul') return values;
-  const out = new (values.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(rows * cols);
-  for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) out[i * cols + j] = values[j * rows + i]!;
-  return out;
 }
 
 /**
@@ -197,35 +187,42 @@ export function locateAdapterWeights(model: ModelProto, adapter: SshAdapter, opt
   const graph = model.graph!;
   const initializers = new Map<string, TensorProto>();
   for (const t of graph.initializer ?? []) initializers.set(t.name ?? '', t);
+  const producers = new Map<string, NodeProto>();
+  for (const node of graph.node ?? []) for (const output of node.output ?? []) producers.set(output, node);
+  if (options.mapping !== undefined) {
+    const graphNames = new Set([...initializers.keys(), ...(graph.node ?? []).map((n) => n.name ?? '').filter((n) => n !== '')]);
+    checkMapping(options.mapping, graphNames, new Set(adapter.layers.map((l) => l.name)));
+  }
+  const index = new GraphIndex(graph);
   const claimed = new Map<string, string>();
   const result: LocatedWeight[] = [];
   for (const layer of adapter.layers) {
-    const initializer = findWeight(graph, layer.name, initializers, options.mapping);
+    const initializer = findWeight(graph, layer.name, initializers, producers, options.mapping);
     const name = initializer.name ?? '';
     const previous = claimed.get(name);
     if (previous !== undefined) throw new OnnxWeightUsageError(`adapter layers ${JSON.stringify(previous)} and ${JSON.stringify(layer.name)} both resolve to weight ${JSON.stringify(name)}`);
     claimed.set(name, layer.name);
-    const uses = usesOf(graph, name);
     const where = `layer ${JSON.stringify(layer.name)} → weight ${JSON.stringify(name)}`;
-    if (uses.length === 0) throw new OnnxWeightUsageError(`${where}: no node uses this initializer`);
-    const other = uses.filter((u) => u.orientation === 'other');
-    if (other.length > 0) {
-      throw new OnnxWeightUsageError(
-        `${where}: used by ${other.map((u) => `${u.opType} node ${JSON.stringify(u.node)}`).join(', ')}, which is not a MatMul B input or Gemm B input; an adapter cannot be applied to it`,
-      );
+    const analysis = index.analyze(initializer);
+    if (!isGraphWeight(analysis)) {
+      const prefix = `weight ${JSON.stringify(name)}`;
+      const detail = analysis.message.startsWith(prefix) ? analysis.message.slice(prefix.length) : `: ${analysis.message}`;
+      if (analysis.kind === 'unused' || analysis.kind === 'other-use' || analysis.kind === 'mixed-orientation') throw new OnnxWeightUsageError(`${where}${detail}`);
+      if (analysis.kind === 'not-float') floatDtypeOf(initializer); // throws OnnxTensorError naming the data_type
+      throw new OnnxWeightMismatchError(`${where}${detail} (the adapter expects [${layer.rows}, ${layer.cols}])`);
     }
-    const orientations = new Set(uses.map((u) => u.orientation));
-    if (orientations.size > 1) {
-      throw new OnnxWeightUsageError(`${where}: used both as MatMul B and as Gemm B with transB=1 (${uses.map((u) => `${u.node}: ${u.orientation}`).join(', ')}); ambiguous orientation`);
-    }
+    const { uses, orientation, dtype } = analysis;
     const warnings: string[] = [];
     if (uses.length > 1) {
       const list = uses.map((u) => JSON.stringify(u.node)).join(', ');
       if (options.sharedWeights === 'refuse') throw new OnnxWeightUsageError(`${where}: shared by ${uses.length} nodes (${list}) and sharedWeights is 'refuse'`);
       warnings.push(`${where} is shared by ${uses.length} nodes (${list}); the merged weight applies to all of them`);
     }
-    const orientation = [...orientations][0] as WeightOrientation;
-    const dtype = floatDtypeOf(initializer);
+    for (const use of uses) {
+      if (use.alpha !== undefined && use.alpha !== 1) {
+        warnings.push(`${where}: Gemm node ${JSON.stringify(use.node)} has alpha = ${use.alpha}; the adapter's ΔW is added to the stored parameter (W0 + ΔW), so the node computes ${use.alpha}·x·(W0 + ΔW)`);
+      }
+    }
     const dims = tensorDims(initializer);
     const expected = orientation === 'matmul' ? [layer.rows, layer.cols] : [layer.cols, layer.rows];
     if (dims.length !== 2 || dims[0] !== expected[0] || dims[1] !== expected[1]) {

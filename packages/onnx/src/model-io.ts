@@ -23,6 +23,8 @@ export interface LoadedModel {
 export interface LoadModelOptions {
   /** Directory for external data when `input` is bytes (default: none — external data is then an error). */
   baseDir?: string;
+  /** How errors name `input` when it is bytes (e.g. the file it was read from; default "model bytes"). */
+  source?: string;
 }
 
 /** Every tensor of the main graph and of nested subgraphs. */
@@ -55,7 +57,7 @@ export async function loadOnnxModel(input: Uint8Array | string, options: LoadMod
   let bytes: Uint8Array;
   let baseDir: string | null = options.baseDir ?? null;
   let sourcePath: string | null = null;
-  let source = 'model bytes';
+  let source = options.source ?? 'model bytes';
   if (typeof input === 'string') {
     try {
       sourcePath = await realpath(input);

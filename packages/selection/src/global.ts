@@ -6,7 +6,7 @@ import { drawOutside, firstOutside, PermutationStream, prefixHolding, type Draws
 import { better } from './ranked-heap';
 import type { LayerSelector, ScoredLayer } from './scored-layer';
 import { topEnergyPositions } from './top-energy';
-import type { PlannedLayer, ResolvedSelectionOptions } from './types';
+import type { GlobalScore, PlannedLayer, ResolvedSelectionOptions } from './types';
 
 /** Keys of the cross-layer pool: layer ordinal · 2^32 + rank within the layer (< 2^53 for < 2^21 layers). */
 const LAYER_STRIDE = 4294967296;
@@ -33,6 +33,18 @@ interface LayerCandidates {
   draws: Draws;
 }
 
+/**
+ * The cross-layer score of a layer's ranked candidates. `'mean-relative-energy'` divides by the
+ * layer's mean energy ΣH²/N (one division per score, so scaling a layer by a power of two changes
+ * no score at all); an all-zero spectrum scores 0.
+ */
+export function scoreFunction(score: GlobalScore, energies: Float64Array, totalEnergy: number, positions: number): (rank: number) => number {
+  if (score === 'energy') return (rank) => energies[rank]!;
+  if (!(totalEnergy > 0)) return () => 0;
+  const divisor = score === 'relative-energy' ? totalEnergy : totalEnergy / positions;
+  return (rank) => energies[rank]! / divisor;
+}
+
 /** The last of a layer's first `count` candidates (undefined when count = 0). */
 function boundaryOf(layer: LayerCandidates, count: number): RankBoundary | undefined {
   return count > 0 ? { energy: layer.candidateEnergies[count - 1]!, index: layer.candidateIndices[count - 1]! } : undefined;
@@ -41,7 +53,8 @@ function boundaryOf(layer: LayerCandidates, count: number): RankBoundary | undef
 /**
  * `'global'`: a budget B over all layers.
  *
- * 1. Allocation. Every position gets a score (H², or H²/ΣH² of its layer for `'relative-energy'`).
+ * 1. Allocation. Every position gets a score: H²·N/ΣH² of its layer (N positions) for
+ *    `'mean-relative-energy'`, H²/ΣH² for `'relative-energy'`, H² for `'energy'`.
  *    Each layer first receives its best `minPerLayer` positions; the remaining B − Σmin go to the
  *    best remaining positions of all layers together, at most `maxPerLayer` per layer. Order:
  *    score descending, then earlier layer, then the layer's own order (H² descending, lower flat
@@ -167,11 +180,7 @@ export class GlobalSelector implements LayerSelector {
     };
     this.layers.push(record);
 
-    const relative = options.score === 'relative-energy';
-    const scoreOf = (rank: number): number => {
-      const energy = top.energies[rank]!;
-      return relative ? (layer.totalEnergy > 0 ? energy / layer.totalEnergy : 0) : energy;
-    };
+    const scoreOf = scoreFunction(options.score!, top.energies, layer.totalEnergy, positions);
     this.mergeIntoPool(extrasRoom, ordinal, minPerLayer, kept, scoreOf);
     const share = record.reserved + record.extras;
     const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);

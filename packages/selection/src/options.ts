@@ -4,12 +4,12 @@ import type { GlobalScore, ResolvedSelectionOptions, SelectionOptions } from './
 
 const VARIANTS: readonly Variant2D[] = ['separable', 'true'];
 const NORMALIZATIONS: readonly Normalization[] = ['backward', 'ortho', 'forward'];
-const SCORES: readonly GlobalScore[] = ['energy', 'relative-energy'];
+const SCORES: readonly GlobalScore[] = ['mean-relative-energy', 'relative-energy', 'energy'];
 const PER_LAYER_ONLY = ['perLayer', 'energyThreshold'] as const;
 const GLOBAL_ONLY = ['budget', 'score', 'minPerLayer', 'maxPerLayer'] as const;
 
-/** Default `'global'` score: layers of different scale compete by their share of their own energy. */
-export const DEFAULT_GLOBAL_SCORE: GlobalScore = 'relative-energy';
+/** Default `'global'` score: positions compete by their energy relative to their layer's mean energy, fair to layers of every size and scale. */
+export const DEFAULT_GLOBAL_SCORE: GlobalScore = 'mean-relative-energy';
 
 function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
@@ -74,7 +74,7 @@ export function resolveOptions(options: SelectionOptions): ResolvedSelectionOpti
 
   const budget = positiveInteger('budget', options.budget);
   const score = options.score ?? DEFAULT_GLOBAL_SCORE;
-  if (!SCORES.includes(score)) throw new SelectionOptionError('score', `score must be 'energy' or 'relative-energy', got ${show(score)}`);
+  if (!SCORES.includes(score)) throw new SelectionOptionError('score', `score must be 'mean-relative-energy', 'relative-energy' or 'energy', got ${show(score)}`);
   const minPerLayer = options.minPerLayer ?? 0;
   if (typeof minPerLayer !== 'number' || !Number.isSafeInteger(minPerLayer) || minPerLayer < 0) {
     throw new SelectionOptionError('minPerLayer', `minPerLayer must be an integer ≥ 0, got ${show(minPerLayer)}`);

@@ -18,11 +18,17 @@ export type SelectionStrategy = 'per-layer' | 'global';
 
 /**
  * The score that ranks positions of different layers against each other in `'global'`:
- * - `'energy'`: H[u,v]², the raw spectral energy;
- * - `'relative-energy'` (default): H[u,v]² / Σ H², the share of the layer's total spectral energy,
- *   so that layers of different scale compete fairly. A layer whose spectrum is all zero scores 0.
+ * - `'mean-relative-energy'` (default): H[u,v]² · N / Σ H² — the energy relative to the layer's
+ *   mean energy (N = rows·cols positions). It does not change when a layer is scaled, and it is
+ *   about 1 everywhere in a layer whose spectrum is flat (noise), whatever the layer's size: layers
+ *   compete by how concentrated their spectrum is, so layers of noise share the budget in
+ *   proportion to their sizes and a concentrated (low-rank, smooth) layer gets more than its share;
+ * - `'relative-energy'`: H[u,v]² / Σ H², the share of the layer's total energy; scale-free too, but
+ *   every position of a layer with N positions starts 1/N behind, so big layers starve;
+ * - `'energy'`: H[u,v]², the raw spectral energy (favours layers of large scale).
+ * A layer whose spectrum is all zero scores 0 under both relative scores.
  */
-export type GlobalScore = 'energy' | 'relative-energy';
+export type GlobalScore = 'mean-relative-energy' | 'relative-energy' | 'energy';
 
 /** Options of {@link selectSpectrum}. */
 export interface SelectionOptions {
@@ -35,7 +41,7 @@ export interface SelectionOptions {
   energyRatio: number;
   /** Seed of the random share (a safe integer). Each layer draws from its own stream, see `layerStreamSeed`. */
   seed: number;
-  /** `'global'` only; default `'relative-energy'`. */
+  /** `'global'` only; default `'mean-relative-energy'`. */
   score?: GlobalScore;
   /** `'global'` only: every layer gets at least this many positions (default 0). */
   minPerLayer?: number;

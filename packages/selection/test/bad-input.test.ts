@@ -100,7 +100,7 @@ describe('bad options (validated before any layer is read)', () => {
     ['energyRatio NaN', { ...perLayer(1), energyRatio: Number.NaN }, /got NaN/],
     ['seed not integer', { ...perLayer(1), seed: 0.5 }, /seed must be a safe integer, got 0.5/],
     ['unknown strategy', { ...perLayer(1), strategy: 'best' as never }, /strategy must be 'per-layer' or 'global', got 'best'/],
-    ['unknown score', global(3, { score: 'l2' as never }), /score must be 'energy' or 'relative-energy', got 'l2'/],
+    ['unknown score', global(3, { score: 'l2' as never }), /score must be 'mean-relative-energy', 'relative-energy' or 'energy', got 'l2'/],
     ['unknown variant', { ...perLayer(1), variant: 'fancy' as never }, /variant must be 'separable' or 'true', got 'fancy'/],
     ['budget with per-layer', { ...perLayer(1), budget: 4 }, /budget does not apply to strategy 'per-layer' \(got 4\)/],
     ['perLayer with global', global(3, { perLayer: 2 }), /perLayer does not apply to strategy 'global'/],

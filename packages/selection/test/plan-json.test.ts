@@ -44,7 +44,7 @@ describe('serializePlan / parsePlan', () => {
       budget: 2,
       energyRatio: 1,
       seed: 0,
-      score: 'relative-energy',
+      score: 'mean-relative-energy',
       minPerLayer: 0,
       variant: 'separable',
       normalization: 'backward',

@@ -73,7 +73,7 @@ export interface GlobalReferenceOptions {
   budget: number;
   energyRatio: number;
   seed: number;
-  score: 'energy' | 'relative-energy';
+  score: 'mean-relative-energy' | 'relative-energy' | 'energy';
   minPerLayer: number;
   maxPerLayer?: number;
 }
@@ -85,8 +85,12 @@ export function referenceGlobal(layers: LayerInput[], o: GlobalReferenceOptions)
   const entries: { layer: number; rank: number; score: number }[] = [];
   perLayerSorted.forEach((sorted, layer) => {
     const total = sorted.reduce((s, x) => s + x.energy, 0);
+    // Mean energy: the total in flat-index order (as documented), over the layer's positions.
+    let flatTotal = 0;
+    for (let i = 0; i < spectra[layer]!.length; i++) flatTotal += spectra[layer]![i]! * spectra[layer]![i]!;
+    const mean = flatTotal / sorted.length;
     sorted.forEach((x, rank) => {
-      const score = o.score === 'energy' ? x.energy : total > 0 ? x.energy / total : 0;
+      const score = o.score === 'energy' ? x.energy : total <= 0 ? 0 : o.score === 'relative-energy' ? x.energy / total : x.energy / mean;
       entries.push({ layer, rank, score });
     });
   });

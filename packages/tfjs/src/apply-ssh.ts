@@ -30,8 +30,8 @@ export interface ApplySshOptions {
   budget?: number;
   /** Share chosen by spectral energy, the rest seeded-random (default {@link DEFAULT_ENERGY_RATIO}). */
   energyRatio?: number;
-  /** `'global'` score (see @ssh-peft/selection). */
-  score?: 'energy' | 'relative-energy';
+  /** `'global'` score (default: @ssh-peft/selection's `DEFAULT_GLOBAL_SCORE`, `'mean-relative-energy'`). */
+  score?: 'mean-relative-energy' | 'relative-energy' | 'energy';
   minPerLayer?: number;
   maxPerLayer?: number;
   /** Scale α of ΔW (default {@link DEFAULT_SSH_ALPHA}). */

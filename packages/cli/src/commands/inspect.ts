@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { decodeSafetensors, describeAdapter, type SshAdapter } from '@ssh-peft/adapter';
 import { loadAdapter } from '@ssh-peft/adapter/node';
+import type { AdaptableWeightInput } from '@ssh-peft/onnx';
 import { parsePlan } from '@ssh-peft/selection';
 import type { CommandContext, CommandOutput } from '../cli-context';
 import { CliInputError } from '../errors';
@@ -53,16 +54,28 @@ export function adapterSummary(adapter: SshAdapter): { json: Record<string, unkn
   };
 }
 
-/** Summary of a model's weight matrices. */
+/** Summary of a model's weight matrices (for ONNX, also how each is stored and used). */
 async function modelSummary(path: string): Promise<{ json: Record<string, unknown>; text: string }> {
   const layers = await readModelWeights(path);
-  const rows = layers.map((l) => ({ name: l.name, rows: l.rows, cols: l.cols, parameters: l.rows * l.cols }));
+  const rows = layers.map((l) => ({
+    name: l.name,
+    rows: l.rows,
+    cols: l.cols,
+    parameters: l.rows * l.cols,
+    ...('orientation' in l ? { orientation: (l as AdaptableWeightInput).orientation, dtype: (l as AdaptableWeightInput).dtype } : {}),
+  }));
   const total = rows.reduce((s, l) => s + l.parameters, 0);
+  const onnx = rows.some((l) => 'orientation' in l);
+  const stored = (l: (typeof rows)[number]) => ('orientation' in l ? `${l.orientation === 'gemm-transB' ? `Gemm transB=1, stored ${l.cols}×${l.rows}` : 'MatMul/Gemm B'}, ${l.dtype}` : '');
   return {
     json: { kind: 'model', layers: rows, matrixParameters: total },
     text: [
-      `model ${path}: ${rows.length} weight matri${rows.length === 1 ? 'x' : 'ces'} that SSH can adapt ([d_in, d_out])`,
-      formatTable(['weight', 'shape', 'parameters'], rows.map((l) => [l.name, `${l.rows}×${l.cols}`, l.parameters.toLocaleString('en-US')]), ['left', 'left', 'right']),
+      `model ${path}: ${rows.length} weight matri${rows.length === 1 ? 'x' : 'ces'} that SSH can adapt (shapes [d_in, d_out])`,
+      formatTable(
+        ['weight', 'shape', 'parameters', ...(onnx ? ['use'] : [])],
+        rows.map((l) => [l.name, `${l.rows}×${l.cols}`, l.parameters.toLocaleString('en-US'), ...(onnx ? [stored(l)] : [])]),
+        ['left', 'left', 'right', ...(onnx ? (['left'] as const) : [])],
+      ),
       `${total.toLocaleString('en-US')} parameters in these matrices`,
     ].join('\n'),
   };

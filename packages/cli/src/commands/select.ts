@@ -2,7 +2,7 @@
  * `ssh-peft select --model <onnx|safetensors> --budget N [--strategy global] --out plan.json`:
  * scores every weight's Hartley spectrum and writes the chosen positions as a plan.
  */
-import { selectSpectrum, serializePlan, type SelectionOptions, type SelectionPlan } from '@ssh-peft/selection';
+import { DEFAULT_GLOBAL_SCORE, selectSpectrum, serializePlan, type GlobalScore, type SelectionOptions, type SelectionPlan } from '@ssh-peft/selection';
 import type { CommandContext, CommandOutput } from '../cli-context';
 import { CliUsageError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-write';
@@ -18,6 +18,8 @@ export interface SelectOptions {
   budget?: number;
   perLayer?: number;
   strategy: 'global' | 'per-layer';
+  /** `'global'` score across layers (default {@link DEFAULT_GLOBAL_SCORE}). */
+  score?: GlobalScore;
   energyRatio: number;
   seed: number;
   targets?: string;
@@ -39,8 +41,9 @@ export function selectionOptionsOf(options: SelectOptions): SelectionOptions {
   if (options.strategy === 'global') {
     if (options.budget === undefined) throw new CliUsageError("select: --strategy global needs --budget <n>");
     if (options.perLayer !== undefined) throw new CliUsageError('select: --per-layer applies to --strategy per-layer only');
-    return { strategy: 'global', budget: options.budget, energyRatio: options.energyRatio, seed: options.seed };
+    return { strategy: 'global', budget: options.budget, energyRatio: options.energyRatio, seed: options.seed, score: options.score ?? DEFAULT_GLOBAL_SCORE };
   }
+  if (options.score !== undefined) throw new CliUsageError('select: --score applies to --strategy global only');
   const perLayer = options.perLayer ?? options.budget;
   if (perLayer === undefined) throw new CliUsageError('select: --strategy per-layer needs --per-layer <n> (or --budget <n> as the per-layer count)');
   return { strategy: 'per-layer', perLayer, energyRatio: options.energyRatio, seed: options.seed };

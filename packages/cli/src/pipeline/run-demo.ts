@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describeAdapter } from '@ssh-peft/adapter';
 import { saveAdapter, loadAdapter } from '@ssh-peft/adapter/node';
-import { createRandom, selectSpectrum, serializePlan } from '@ssh-peft/selection';
+import { createRandom, DEFAULT_GLOBAL_SCORE, selectSpectrum, serializePlan } from '@ssh-peft/selection';
 import { loadMnistDigits, takeDigits, MNIST_PIXELS, type DigitImages } from '../data/mnist';
 import { disjointSplit } from '../data/split';
 import { applyTargetTask, TARGET_TASK_DESCRIPTIONS, type TargetTask } from '../data/target-task';
@@ -213,7 +213,7 @@ export async function runDemo(config: DemoConfig, options: RunDemoOptions): Prom
       },
       selection: {
         strategy: 'global',
-        score: plan.options.score ?? 'relative-energy',
+        score: plan.options.score ?? DEFAULT_GLOBAL_SCORE,
         budget: config.adapt.budget,
         energyRatio: config.adapt.energyRatio,
         targets: config.adapt.targets,
