@@ -15,6 +15,7 @@ from ssh_peft_torch.spectral import delta_weight64
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLE = os.path.join(ROOT, "docs", "examples", "example-adapter.safetensors")
 EXPECTED = os.path.join(ROOT, "docs", "examples", "example-adapter.expected.json")
+EXAMPLE_V1 = os.path.join(ROOT, "packages", "adapter", "test", "fixtures", "example-adapter-v1.safetensors")
 
 
 def sample_adapter():
@@ -32,9 +33,20 @@ def header_of(data):
 
 
 class AdapterFileTest(unittest.TestCase):
-    def test_example_file_version_1_decodes_and_gives_the_typescript_delta(self):
+    def test_example_file_is_rewritten_byte_for_byte_and_the_v1_fixture_decodes_alike(self):
+        with open(EXAMPLE, "rb") as f:
+            data = f.read()
+        a = decode_adapter(data)
+        self.assertEqual(a.version, 2)
+        self.assertEqual(encode_adapter(a), data)  # the TypeScript writer's bytes, digest included
+        v1 = read_adapter_file(EXAMPLE_V1)
+        self.assertEqual(v1.version, 1)
+        self.assertEqual(v1.config, a.config)
+        for l1, l2 in zip(v1.layers, a.layers):
+            np.testing.assert_array_equal(l1.coefficients, l2.coefficients)
+
+    def test_example_file_gives_the_typescript_delta(self):
         a = read_adapter_file(EXAMPLE)
-        self.assertEqual(a.version, 1)
         with open(EXPECTED, encoding="utf-8") as f:
             expected = json.load(f)["layers"]
         for layer in a.layers:

@@ -1,0 +1,91 @@
+/**
+ * The TypeScript side of the Python bridge's cross-language tests, run by them as
+ * `npx tsx --conditions=@ssh-peft/source python/tests/bridge.ts <command> …`. Every command writes
+ * one JSON file; nothing here decides a test's outcome.
+ *
+ * - `check-adapter <out.json> <adapter>…`: per file, decodeAdapter (version, whether encodeAdapter
+ *   gives the same bytes back) and deltaWeight64 of every layer.
+ * - `fingerprints <out.json> <model.safetensors>`: fingerprintWeights of every 2-D F32 tensor as stored.
+ * - `onnx-run <out.json> <model.onnx> <input.json>`: one onnxruntime-node run on the CPU.
+ * - `tfjs-train <out.json> <dir>`: a small tfjs model adapted with applySSH and trained; writes the adapter,
+ *   the base weights, the inputs and the adapted model's outputs.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { decodeAdapter, decodeSafetensors, deltaWeight64, encodeAdapter } from '@ssh-peft/adapter';
+import { saveAdapter } from '@ssh-peft/adapter/node';
+import { fingerprintWeights } from '@ssh-peft/selection';
+import { applySSH } from '@ssh-peft/tfjs';
+
+const [command, ...args] = process.argv.slice(2);
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value));
+}
+
+async function main(): Promise<void> {
+  if (command === 'check-adapter') {
+    const [out, ...files] = args as [string, ...string[]];
+    const result: Record<string, unknown> = {};
+    for (const file of files) {
+      const bytes = new Uint8Array(readFileSync(file));
+      const adapter = decodeAdapter(bytes, { file });
+      const again = encodeAdapter(adapter);
+      const same = again.length === bytes.length && again.every((b, i) => b === bytes[i]);
+      const layers: Record<string, { rows: number; cols: number; deltaWeight: number[] }> = {};
+      for (const l of adapter.layers) layers[l.name] = { rows: l.rows, cols: l.cols, deltaWeight: Array.from(deltaWeight64(adapter, l.name)) };
+      result[file] = { version: adapter.version, reencodedIdentical: same, config: adapter.config, layers };
+    }
+    writeJson(out, result);
+  } else if (command === 'fingerprints') {
+    const [out, file] = args as [string, string];
+    const st = decodeSafetensors(new Uint8Array(readFileSync(file)), { file });
+    const result: Record<string, string> = {};
+    for (const t of st.tensors.values()) {
+      if (t.shape.length !== 2 || t.dtype !== 'F32') continue;
+      const w = new Float32Array(t.bytes.slice().buffer);
+      result[t.name] = fingerprintWeights(w, t.shape[0]!, t.shape[1]!);
+    }
+    writeJson(out, result);
+  } else if (command === 'onnx-run') {
+    const [out, model, input] = args as [string, string, string];
+    const feed = JSON.parse(readFileSync(input, 'utf8')) as { name: string; shape: number[]; data: number[] };
+    const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'] });
+    const result = await session.run({ [feed.name]: new ort.Tensor('float32', Float32Array.from(feed.data), feed.shape) });
+    const y = result[session.outputNames[0]!]!;
+    writeJson(out, { shape: y.dims, data: Array.from(y.data as Float32Array) });
+  } else if (command === 'tfjs-train') {
+    const [out, dir] = args as [string, string];
+    await tf.setBackend('cpu');
+    const input = tfl.input({ shape: [12] });
+    const q = tfl.layers.dense({ units: 12, activation: 'tanh', name: 'q', kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }), biasInitializer: tfl.initializers.randomNormal({ seed: 2, stddev: 0.1 }) });
+    const up = tfl.layers.dense({ units: 20, activation: 'relu', name: 'up', kernelInitializer: tfl.initializers.glorotNormal({ seed: 3 }), biasInitializer: tfl.initializers.randomNormal({ seed: 4, stddev: 0.1 }) });
+    const head = tfl.layers.dense({ units: 5, name: 'head', kernelInitializer: tfl.initializers.glorotNormal({ seed: 5 }) });
+    const output = head.apply(up.apply(q.apply(input))) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: output });
+    const base: Record<string, { kernel: number[]; shape: number[]; bias: number[] }> = {};
+    for (const layer of [q, up, head]) {
+      const [k, b] = layer.getWeights();
+      base[layer.name] = { kernel: Array.from(k!.dataSync()), shape: k!.shape, bias: Array.from(b!.dataSync()) };
+    }
+    const ssh = await applySSH(model, { targets: ['q', 'up'], budget: 60, strategy: 'global', variant: 'true', normalization: 'ortho', alpha: 4, seed: 3 });
+    const x = tf.randomNormal([48, 12], 0, 1, 'float32', 11);
+    const y = tf.randomNormal([48, 5], 0, 1, 'float32', 12);
+    ssh.model.compile({ optimizer: tf.train.adam(0.05), loss: 'meanSquaredError' });
+    await ssh.model.fit(x, y, { epochs: 15, batchSize: 16, verbose: 0, shuffle: false });
+    const pred = ssh.model.predict(x) as tf.Tensor;
+    await saveAdapter(ssh.exportAdapter(), join(dir, 'adapter.safetensors'));
+    writeJson(out, { base, x: Array.from(x.dataSync()), y: Array.from(pred.dataSync()), shape: pred.shape });
+  } else {
+    throw new Error(`unknown command ${String(command)}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

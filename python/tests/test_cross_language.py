@@ -1,0 +1,162 @@
+"""Parity with the TypeScript packages: fingerprints, adapter bytes and ΔW, torch → ssh-peft select →
+train → save_adapter → ONNX export → ssh-peft merge → onnxruntime-node, and a tfjs-trained adapter
+loaded into torch. Figures are printed as `parity: …` lines (docs/scale.md quotes them)."""
+import json
+import os
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+from torch import nn
+
+from ssh_peft_torch import (Adapter, AdapterLayer, apply_ssh, encode_adapter, fingerprint_matrix, load_adapter, merge,
+                            save_adapter, save_safetensors, write_adapter_file)
+from ssh_peft_torch.spectral import delta_weight64
+from tests.models import TinyNet, train
+from tests.node_bridge import bridge, ssh_peft
+
+
+def report(name, value):
+    print(f"parity: {name} = {value:.3e}", flush=True)
+
+
+class CrossLanguageTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_fingerprints_equal_typescript(self):
+        rng = np.random.default_rng(5)
+        tensors = {}
+        for k, (r, c) in enumerate([(1, 1), (3, 7), (8, 8), (13, 5), (64, 33)]):
+            tensors[f"m{k}"] = rng.standard_normal((r, c)).astype(np.float32)
+        special = np.array([[0.0, -0.0, np.float32(1e-45), np.inf], [-np.inf, 3.4e38, -1.0, 0.5]], np.float32)
+        tensors["special"] = special
+        path = os.path.join(self.dir, "w.safetensors")
+        save_safetensors(tensors, path)
+        ts = bridge("fingerprints", os.path.join(self.dir, "fp.json"), path)
+        for name, arr in tensors.items():
+            self.assertEqual(fingerprint_matrix(arr), ts[name], name)
+        self.assertEqual(len(ts), len(tensors))
+
+    def test_typescript_decodes_python_adapters_byte_identically_and_agrees_on_delta(self):
+        rng = np.random.default_rng(2026)
+        files = {}
+        for variant in ("separable", "true"):
+            for norm in ("backward", "ortho", "forward"):
+                layers = []
+                for k in range(2):
+                    rows, cols = int(rng.integers(1, 17)), int(rng.integers(1, 17))
+                    n = int(rng.integers(1, rows * cols + 1))
+                    idx = rng.choice(rows * cols, size=n, replace=False).astype(np.uint32)  # unsorted on purpose
+                    coef = rng.standard_normal(n).astype(np.float32)
+                    layers.append(AdapterLayer(f"blocks.{k}.attn", rows, cols, float(rng.uniform(0.5, 400)), f"ssh-fp1:{rows}x{cols}:0123456789abcdef", idx, coef))
+                config = {"variant": variant, "normalization": norm, "init": "zeros", "initStd": 0, "seed": 1,
+                          "selection": {"strategy": "per-layer", "energyRatio": 0.7}, "metadata": {"made by": "python"}}
+                path = os.path.join(self.dir, f"{variant}-{norm}.safetensors")
+                write_adapter_file(Adapter(config, layers), path)
+                files[path] = (config, layers)
+        ts = bridge("check-adapter", os.path.join(self.dir, "check.json"), *files)
+        worst = 0.0
+        for path, (config, layers) in files.items():
+            got = ts[path]
+            self.assertEqual(got["version"], 2)
+            self.assertTrue(got["reencodedIdentical"], path)
+            for layer in layers:
+                want = delta_weight64(layer.rows, layer.cols, layer.indices, layer.coefficients, layer.alpha, config["variant"], config["normalization"])
+                ts_dw = np.array(got["layers"][layer.name]["deltaWeight"]).reshape(layer.rows, layer.cols)
+                err = float(np.abs(ts_dw - want).max() / max(1e-300, np.abs(want).max()))
+                worst = max(worst, err)
+                self.assertLess(err, 1e-12, f"{path} {layer.name}")
+        report("max relative |ΔW_torch − ΔW_ts| (float64, 12 layers, both variants, 3 normalizations)", worst)
+
+    def test_torch_select_train_save_export_merge_onnxruntime(self):
+        torch.manual_seed(0)
+        model = TinyNet(seed=3)
+        state = model.state_dict()
+        # a sharded checkpoint with its index, as large models ship
+        names = list(state)
+        half = len(names) // 2
+        shards = {"model-00001-of-00002.safetensors": names[:half], "model-00002-of-00002.safetensors": names[half:]}
+        for file, keys in shards.items():
+            save_safetensors({k: state[k] for k in keys}, os.path.join(self.dir, file))
+        index = os.path.join(self.dir, "model.safetensors.index.json")
+        with open(index, "w") as f:
+            json.dump({"metadata": {}, "weight_map": {k: file for file, keys in shards.items() for k in keys}}, f)
+        plan = os.path.join(self.dir, "plan.json")
+        ssh_peft("select", "--layout", "torch", "--model", index, "--budget", "120", "--targets", r"^encoder\.\d\.(query|value|up|down)$", "--out", plan)
+
+        handle = apply_ssh(model, plan, alpha=300.0)
+        x = torch.randn(64, 12)
+        y = torch.randn(64, 5)
+        before = float(nn.functional.mse_loss(model(x), y))
+        after = train(model, handle.parameters(), x, y, steps=40, lr=0.02)
+        self.assertLess(after, before)
+        adapter = os.path.join(self.dir, "adapter.safetensors")
+        save_adapter(model, adapter)
+
+        base = TinyNet(seed=3)
+        onnx_path = os.path.join(self.dir, "base.onnx")
+        torch.onnx.export(base, torch.randn(2, 12), onnx_path, input_names=["x"], output_names=["y"],
+                          dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, opset_version=17)
+        merged = os.path.join(self.dir, "merged.onnx")
+        ssh_peft("merge", "--model", onnx_path, "--adapter", adapter, "--out", merged)
+        xt = torch.randn(16, 12)
+        feed = os.path.join(self.dir, "x.json")
+        with open(feed, "w") as f:
+            json.dump({"name": "x", "shape": [16, 12], "data": xt.flatten().tolist()}, f)
+        out = bridge("onnx-run", os.path.join(self.dir, "ort.json"), merged, feed)
+        ort_y = np.array(out["data"], dtype=np.float64).reshape(out["shape"])
+        model.eval()
+        with torch.no_grad():
+            torch_y = model(xt).double().numpy()
+            base_y = base(xt).double().numpy()
+        diff = float(np.abs(ort_y - torch_y).max())
+        report("max |onnxruntime(merged) − torch(adapted)| (TinyNet, 16×5 outputs)", diff)
+        report("for scale: max |torch(adapted) − torch(base)|", float(np.abs(torch_y - base_y).max()))
+        self.assertLess(diff, 1e-4)
+        self.assertGreater(float(np.abs(torch_y - base_y).max()), 1e-2)  # the adapter changed the outputs
+
+    def test_tfjs_trained_adapter_loads_into_torch_with_the_tfjs_outputs(self):
+        out = os.path.join(self.dir, "tfjs.json")
+        tf = bridge("tfjs-train", out, self.dir)
+        layers = {}
+        for name, w in tf["base"].items():
+            d_in, d_out = w["shape"]
+            lin = nn.Linear(d_in, d_out)
+            with torch.no_grad():
+                lin.weight.copy_(torch.tensor(w["kernel"], dtype=torch.float32).reshape(d_in, d_out).t())
+                lin.bias.copy_(torch.tensor(w["bias"], dtype=torch.float32))
+            layers[name] = lin
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.q, self.up, self.head = layers["q"], layers["up"], layers["head"]
+
+            def forward(self, x):
+                return self.head(torch.relu(self.up(torch.tanh(self.q(x)))))
+
+        net = Net()
+        handle = load_adapter(net, os.path.join(self.dir, "adapter.safetensors"))
+        self.assertEqual(sorted(handle.layers), ["q", "up"])
+        self.assertEqual((handle.config["variant"], handle.config["normalization"]), ("true", "ortho"))
+        x = torch.tensor(tf["x"], dtype=torch.float32).reshape(-1, 12)
+        want = np.array(tf["y"], dtype=np.float64).reshape(tf["shape"])
+        with torch.no_grad():
+            got = net(x).double().numpy()
+            merge(net)
+            got_merged = net(x).double().numpy()
+        diff = float(np.abs(got - want).max())
+        report("max |torch(load_adapter of a tfjs adapter) − tfjs| (48×5 outputs)", diff)
+        report("same, merged in torch", float(np.abs(got_merged - want).max()))
+        self.assertLess(diff, 1e-4)
+        self.assertLess(float(np.abs(got_merged - want).max()), 1e-4)
+
+
+if __name__ == "__main__":
+    unittest.main()
