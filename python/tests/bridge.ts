@@ -6,7 +6,9 @@
  * - `check-adapter <out.json> <adapter>…`: per file, decodeAdapter (version, whether encodeAdapter
  *   gives the same bytes back) and deltaWeight64 of every layer.
  * - `fingerprints <out.json> <model.safetensors>`: fingerprintWeights of every 2-D F32 tensor as stored.
- * - `onnx-run <out.json> <model.onnx> <input.json>`: one onnxruntime-node run on the CPU.
+ * - `pipeline <out.json> <spec.json>`: `ssh-peft` commands run in this process one after another
+ *   (`spec.cli`: argv lists; stops at the first failure), then one onnxruntime-node CPU run per
+ *   `spec.onnx` pair [model, input.json] — one Node start for the whole serving side.
  * - `tfjs-train <out.json> <dir>`: a small tfjs model adapted with applySSH and trained; writes the adapter,
  *   the base weights, the inputs and the adapted model's outputs.
  */
@@ -20,6 +22,7 @@ import { decodeAdapter, decodeSafetensors, deltaWeight64, encodeAdapter } from '
 import { saveAdapter } from '@ssh-peft/adapter/node';
 import { fingerprintWeights } from '@ssh-peft/selection';
 import { applySSH } from '@ssh-peft/tfjs';
+import { runCli } from '../../packages/cli/src/program';
 
 const [command, ...args] = process.argv.slice(2);
 
@@ -51,13 +54,28 @@ async function main(): Promise<void> {
       result[t.name] = fingerprintWeights(w, t.shape[0]!, t.shape[1]!);
     }
     writeJson(out, result);
-  } else if (command === 'onnx-run') {
-    const [out, model, input] = args as [string, string, string];
-    const feed = JSON.parse(readFileSync(input, 'utf8')) as { name: string; shape: number[]; data: number[] };
-    const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'] });
-    const result = await session.run({ [feed.name]: new ort.Tensor('float32', Float32Array.from(feed.data), feed.shape) });
-    const y = result[session.outputNames[0]!]!;
-    writeJson(out, { shape: y.dims, data: Array.from(y.data as Float32Array) });
+  } else if (command === 'pipeline') {
+    const [out, specFile] = args as [string, string];
+    const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { cli?: string[][]; onnx?: Array<[string, string]> };
+    const cli = [];
+    for (const argv of spec.cli ?? []) {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t), isTTY: false }, cwd: process.cwd() });
+      cli.push({ argv, code, stdout, stderr });
+      if (code !== 0) break;
+    }
+    const onnx = [];
+    if (cli.every((r) => r.code === 0)) {
+      for (const [model, input] of spec.onnx ?? []) {
+        const feed = JSON.parse(readFileSync(input, 'utf8')) as { name: string; shape: number[]; data: number[] };
+        const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'] });
+        const result = await session.run({ [feed.name]: new ort.Tensor('float32', Float32Array.from(feed.data), feed.shape) });
+        const y = result[session.outputNames[0]!]!;
+        onnx.push({ shape: y.dims, data: Array.from(y.data as Float32Array) });
+      }
+    }
+    writeJson(out, { cli, onnx });
   } else if (command === 'tfjs-train') {
     const [out, dir] = args as [string, string];
     await tf.setBackend('cpu');

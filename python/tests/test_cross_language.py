@@ -3,6 +3,7 @@ train → save_adapter → ONNX export → ssh-peft merge → onnxruntime-node, 
 loaded into torch. Figures are printed as `parity: …` lines (docs/scale.md quotes them)."""
 import json
 import os
+import re
 import tempfile
 import unittest
 
@@ -100,26 +101,57 @@ class CrossLanguageTest(unittest.TestCase):
         save_adapter(model, adapter)
 
         base = TinyNet(seed=3)
+        # 2-D input: each nn.Linear exports as Gemm(transB=1) on its own `<name>.weight`, found by name.
         onnx_path = os.path.join(self.dir, "base.onnx")
         torch.onnx.export(base, torch.randn(2, 12), onnx_path, input_names=["x"], output_names=["y"],
                           dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, opset_version=17)
         merged = os.path.join(self.dir, "merged.onnx")
-        ssh_peft("merge", "--model", onnx_path, "--adapter", adapter, "--out", merged)
+        # 3-D input: the exporter folds Wᵀ into new initializers `onnx::MatMul_N` (numbered in call
+        # order); --map names them, and the merge's fingerprint check proves the mapping right.
+        onnx3d = os.path.join(self.dir, "base3d.onnx")
+        torch.onnx.export(base, torch.randn(2, 3, 12), onnx3d, input_names=["x"], output_names=["y"], opset_version=17)
+        with open(onnx3d, "rb") as f:
+            folded = sorted(set(re.findall(rb"onnx::MatMul_(\d+)", f.read())), key=int)
+        order = []
+        hooks = [m.register_forward_hook(lambda mod, i, o, name=name: order.append(name))
+                 for name, m in base.named_modules() if isinstance(m, nn.Linear)]
+        base(torch.randn(1, 12))
+        for hk in hooks:
+            hk.remove()
+        self.assertEqual(len(folded), len(order))
+        maps = []
+        for name, number in zip(order, folded):
+            if name in handle.layers:
+                maps += ["--map", f"{name}=onnx::MatMul_{number.decode()}"]
+        merged3d = os.path.join(self.dir, "merged3d.onnx")
+
         xt = torch.randn(16, 12)
-        feed = os.path.join(self.dir, "x.json")
-        with open(feed, "w") as f:
-            json.dump({"name": "x", "shape": [16, 12], "data": xt.flatten().tolist()}, f)
-        out = bridge("onnx-run", os.path.join(self.dir, "ort.json"), merged, feed)
-        ort_y = np.array(out["data"], dtype=np.float64).reshape(out["shape"])
+        x3 = torch.randn(2, 3, 12)
+        feeds = []
+        for k, x_ in enumerate((xt, x3)):
+            feeds.append(os.path.join(self.dir, f"x{k}.json"))
+            with open(feeds[-1], "w") as f:
+                json.dump({"name": "x", "shape": list(x_.shape), "data": x_.flatten().tolist()}, f)
+        spec = os.path.join(self.dir, "spec.json")
+        with open(spec, "w") as f:
+            json.dump({"cli": [["merge", "--model", onnx_path, "--adapter", adapter, "--out", merged],
+                               ["merge", "--model", onnx3d, "--adapter", adapter, "--out", merged3d, *maps]],
+                       "onnx": [[merged, feeds[0]], [merged3d, feeds[1]]]}, f)
+        result = bridge("pipeline", os.path.join(self.dir, "serve.json"), spec)
+        for run in result["cli"]:
+            self.assertEqual(run["code"], 0, run)
+        outs = result["onnx"]
         model.eval()
-        with torch.no_grad():
-            torch_y = model(xt).double().numpy()
-            base_y = base(xt).double().numpy()
-        diff = float(np.abs(ort_y - torch_y).max())
-        report("max |onnxruntime(merged) − torch(adapted)| (TinyNet, 16×5 outputs)", diff)
-        report("for scale: max |torch(adapted) − torch(base)|", float(np.abs(torch_y - base_y).max()))
-        self.assertLess(diff, 1e-4)
-        self.assertGreater(float(np.abs(torch_y - base_y).max()), 1e-2)  # the adapter changed the outputs
+        for label, x_, out in (("2-D, Gemm", xt, outs[0]), ("3-D, MatMul + --map", x3, outs[1])):
+            ort_y = np.array(out["data"], dtype=np.float64).reshape(out["shape"])
+            with torch.no_grad():
+                torch_y = model(x_).double().numpy()
+                base_y = base(x_).double().numpy()
+            diff = float(np.abs(ort_y - torch_y).max())
+            report(f"max |onnxruntime(merged) − torch(adapted)| ({label}, {ort_y.size} outputs)", diff)
+            report(f"for scale ({label}): max |torch(adapted) − torch(base)|", float(np.abs(torch_y - base_y).max()))
+            self.assertLess(diff, 1e-4, label)
+            self.assertGreater(float(np.abs(torch_y - base_y).max()), 1e-2, label)  # the adapter changed the outputs
 
     def test_tfjs_trained_adapter_loads_into_torch_with_the_tfjs_outputs(self):
         out = os.path.join(self.dir, "tfjs.json")
