@@ -43,8 +43,12 @@ interface HeaderEntry {
   data_offsets: [number, number];
 }
 
-function readExactly(fd: number, length: number, position: number, file: string, what: string): Buffer {
-  const buf = Buffer.alloc(length);
+/** One reusable read buffer for the blocks of every layer, so that streaming leaves no garbage per block. */
+let scratch = Buffer.alloc(0);
+let scratchF32 = new Float32Array(0);
+
+function readExactly(fd: number, length: number, position: number, file: string, what: string, into?: Buffer): Buffer {
+  const buf = into ? into.subarray(0, length) : Buffer.alloc(length);
   let done = 0;
   while (done < length) {
     const n = readSync(fd, buf, done, length - done, position + done);
@@ -183,15 +187,20 @@ function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** The little-endian elements of a block as numbers (Buffer.alloc's memory is 8-byte aligned; the platform is little-endian, as the fingerprint already assumes). */
+/**
+ * The little-endian elements of a block as numbers, as a view of reused scratch memory (valid until
+ * the next block). Buffer.alloc's memory is 8-byte aligned; the platform is little-endian, as the
+ * fingerprint already assumes.
+ */
 function decodeBlock(block: Buffer, dtype: TorchLinearWeight['dtype'], count: number): Float32Array | Float64Array {
   if (dtype === 'F32') return new Float32Array(block.buffer, block.byteOffset, count);
   if (dtype === 'F64') return new Float64Array(block.buffer, block.byteOffset, count);
   const halves = new Uint16Array(block.buffer, block.byteOffset, count);
-  const out = new Float32Array(count);
+  if (scratchF32.length < count) scratchF32 = new Float32Array(count);
+  const out = scratchF32.subarray(0, count);
   if (dtype === 'BF16') {
-    new Uint32Array(out.buffer).set(halves);
-    const words = new Uint32Array(out.buffer);
+    const words = new Uint32Array(out.buffer, out.byteOffset, count);
+    words.set(halves);
     for (let k = 0; k < count; k++) words[k] = words[k]! << 16;
   } else {
     for (let k = 0; k < count; k++) out[k] = halfToFloat(halves[k]!);
@@ -213,7 +222,8 @@ export function readTransposed(w: TorchLinearWeight): Float32Array | Float64Arra
   try {
     for (let o0 = 0; o0 < dOut; o0 += rowsPerBlock) {
       const rows = Math.min(rowsPerBlock, dOut - o0);
-      const block = readExactly(fd, rows * rowBytes, w.offset + o0 * rowBytes, w.file, `tensor ${w.name}.weight`);
+      if (scratch.length < rows * rowBytes) scratch = Buffer.alloc(rows * rowBytes);
+      const block = readExactly(fd, rows * rowBytes, w.offset + o0 * rowBytes, w.file, `tensor ${w.name}.weight`, scratch);
       const values = decodeBlock(block, dtype, rows * dIn);
       for (let r = 0; r < rows; r++) {
         const o = o0 + r;
