@@ -66,7 +66,7 @@ class SshHandle:
 
 
 def apply_ssh(model: nn.Module, plan, alpha: float = 300.0, init: str = "zeros", *, init_std: float = 1.0, seed=None,
-              verify: str = "fingerprint", path: str = "auto", trainable=(), metadata=None) -> SshHandle:
+              verify: str = "fingerprint", route: str = "auto", trainable=(), metadata=None) -> SshHandle:
     """Wraps every ``nn.Linear`` the plan names (qualified module names, e.g. ``encoder.0.query``)
     in an :class:`SshLinear` and freezes every other parameter except those whose qualified name
     starts with an entry of ``trainable`` (e.g. a new head).
@@ -110,7 +110,7 @@ def apply_ssh(model: nn.Module, plan, alpha: float = 300.0, init: str = "zeros",
         n = int(layer["indices"].size)
         coef = (torch.randn(n, generator=generator) * init_std).numpy() if init == "normal" else None
         wrapped = SshLinear(modules[layer["name"]], layer["name"], layer["indices"], alpha, variant, normalization,
-                            layer["fingerprint"], coefficients=coef, path=path)
+                            layer["fingerprint"], coefficients=coef, route=route)
         wrapped.ssh_config = config
         _replace(model, layer["name"], wrapped)
         layers[layer["name"]] = wrapped
@@ -160,7 +160,7 @@ def save_adapter(model_or_handle, path, overwrite: bool = False) -> None:
     write_adapter_file(to_adapter(model_or_handle), path, overwrite=overwrite)
 
 
-def load_adapter(model: nn.Module, path, *, verify: str = "fingerprint", path_mode: str = "auto") -> SshHandle:
+def load_adapter(model: nn.Module, path, *, verify: str = "fingerprint", route: str = "auto") -> SshHandle:
     """Loads an adapter file (format 1 or 2, e.g. trained in tfjs) into ``model``: every layer name
     must be an ``nn.Linear`` (or an already adapted ``SshLinear``) of the model with the same
     ``[d_in, d_out]`` and base fingerprint; plain layers are wrapped, adapted ones get the new
@@ -185,7 +185,7 @@ def load_adapter(model: nn.Module, path, *, verify: str = "fingerprint", path_mo
             module.fingerprint = layer.fingerprint
         else:
             module = SshLinear(module, layer.name, layer.indices, layer.alpha, config["variant"], config["normalization"],
-                               layer.fingerprint, coefficients=layer.coefficients, path=path_mode)
+                               layer.fingerprint, coefficients=layer.coefficients, route=route)
             _replace(model, layer.name, module)
         module.ssh_config = config
         module.ssh_coefficients.requires_grad_(True)

@@ -19,9 +19,9 @@ class SshLinear(nn.Module):
 
     ``forward(x)`` = ``F.linear(x, W0, b) + x·ΔW``, with x·ΔW by the factored route (two DHTs via
     ``torch.fft`` and the sparse mix, O(T·(d log d + n))) or, for very few tokens, the dense route
-    (ΔW built, then one matmul); ``path`` = 'auto' | 'factored' | 'dense'. The spectral part runs
-    in float32 whatever the activation dtype (float32 or bfloat16; ``torch.fft`` has no bfloat16
-    kernels) and is cast back. Coefficients are always float32.
+    (ΔW built, then one matmul); ``route`` = 'auto' | 'factored' | 'dense'. The spectral part runs
+    in float32 for float32/float16/bfloat16 activations (``torch.fft`` has no bfloat16 kernels) and
+    in float64 for float64 ones, and is cast back. Coefficients are always float32.
 
     Example::
 
@@ -31,7 +31,7 @@ class SshLinear(nn.Module):
     """
 
     def __init__(self, base: nn.Linear, name: str, indices, alpha: float, variant: str, normalization: str,
-                 fingerprint: str, coefficients=None, path: str = "auto"):
+                 fingerprint: str, coefficients=None, route: str = "auto"):
         super().__init__()
         self.in_features = base.in_features
         self.out_features = base.out_features
@@ -42,7 +42,7 @@ class SshLinear(nn.Module):
         self.variant = variant
         self.normalization = normalization
         self.fingerprint = fingerprint
-        self.path = path
+        self.route = route
         self.merged = False
         idx = np.asarray(indices, dtype=np.int64).reshape(-1)
         self._set_positions(idx)
@@ -82,9 +82,9 @@ class SshLinear(nn.Module):
     def term_values(self) -> torch.Tensor:
         return term_values(self.ssh_coefficients, self._term_source, self._term_weight)
 
-    def delta_weight(self) -> torch.Tensor:
-        """ΔW ``[d_in, d_out]`` in float32, differentiable w.r.t. the coefficients."""
-        return dense_delta(self._term_u, self._term_v, self.term_values(), self.rows, self.cols, self.scale, device=self.weight.device)
+    def delta_weight(self, dtype=torch.float32) -> torch.Tensor:
+        """ΔW ``[d_in, d_out]`` (float32 unless ``dtype`` says otherwise), differentiable w.r.t. the coefficients."""
+        return dense_delta(self._term_u, self._term_v, self.term_values(), self.rows, self.cols, self.scale, dtype=dtype, device=self.weight.device)
 
     def delta_weight64(self) -> np.ndarray:
         """ΔW ``[d_in, d_out]`` in float64 (numpy), as @ssh-peft/adapter's ``deltaWeight64``."""
@@ -97,17 +97,18 @@ class SshLinear(nn.Module):
             return y
         if x.shape[-1] != self.rows:
             raise ValueError(f"layer {self.ssh_name!r}: input has {x.shape[-1]} features, expected {self.rows}")
-        x2d = x.reshape(-1, self.rows).to(torch.float32)
+        # float64 activations keep their precision; anything narrower runs the spectral part in float32
+        x2d = x.reshape(-1, self.rows).to(torch.float64 if x.dtype == torch.float64 else torch.float32)
         tokens = x2d.shape[0]
-        path = self.path
-        if path == "auto":
-            path = choose_path(tokens, self.rows, self.cols, int(self._term_u.numel()), self.training and torch.is_grad_enabled())
-        if path == "factored":
+        route = self.route
+        if route == "auto":
+            route = choose_path(tokens, self.rows, self.cols, int(self._term_u.numel()), self.training and torch.is_grad_enabled())
+        if route == "factored":
             d = factored_delta(x2d, self._term_u, self._term_v, self.term_values(), self.rows, self.cols, self.scale)
-        elif path == "dense":
-            d = x2d @ self.delta_weight()
+        elif route == "dense":
+            d = x2d @ self.delta_weight(x2d.dtype)
         else:
-            raise ValueError(f"layer {self.ssh_name!r}: path {path!r} is not one of auto, factored, dense")
+            raise ValueError(f"layer {self.ssh_name!r}: route {route!r} is not one of auto, factored, dense")
         return y + d.reshape(*x.shape[:-1], self.cols).to(y.dtype)
 
     @torch.no_grad()

@@ -84,12 +84,12 @@ class SpectralTest(unittest.TestCase):
             layer = SshLinear(base, "fc", idx, 40.0, variant, "backward", "fp", coefficients=coef)
             x = torch.randn(3, 5, 24)
             want = x.double() @ (base.weight.double().t() + torch.from_numpy(layer.delta_weight64())) + base.bias.double()
-            for path in ("factored", "dense", "auto"):
-                layer.path = path
+            for route in ("factored", "dense", "auto"):
+                layer.route = route
                 got = layer(x)
                 self.assertEqual(got.shape, (3, 5, 10))
-                np.testing.assert_allclose(got.detach().double().numpy(), want.detach().numpy(), atol=2e-5, err_msg=f"{variant} {path}")
-            layer.path = "auto"
+                np.testing.assert_allclose(got.detach().double().numpy(), want.detach().numpy(), atol=2e-5, err_msg=f"{variant} {route}")
+            layer.route = "auto"
             lb = SshLinear(torch.nn.Linear(24, 10).to(torch.bfloat16), "fc", idx, 40.0, variant, "backward", "fp", coefficients=coef)
             lb.weight.data.copy_(base.weight.data.to(torch.bfloat16))
             lb.bias.data.copy_(base.bias.data.to(torch.bfloat16))
@@ -101,6 +101,21 @@ class SpectralTest(unittest.TestCase):
             self.assertLess(err, 2e-2, f"bf16 relative error {err}")
             yb.float().sum().backward()
             self.assertTrue(torch.isfinite(lb.ssh_coefficients.grad).all())
+
+    def test_float64_activations_keep_float64_precision_on_both_routes(self):
+        rng = np.random.default_rng(12)
+        for variant in VARIANTS:
+            base = torch.nn.Linear(9, 7).double()
+            idx = rng.choice(63, size=11, replace=False)
+            coef = rng.standard_normal(11).astype(np.float32)
+            layer = SshLinear(base, "fc", idx, 3.0, variant, "ortho", "fp", coefficients=coef)
+            x = torch.randn(4, 9, dtype=torch.float64)
+            want = x @ (base.weight.t() + torch.from_numpy(layer.delta_weight64())) + base.bias
+            for route in ("factored", "dense"):
+                layer.route = route
+                got = layer(x)
+                self.assertEqual(got.dtype, torch.float64)
+                np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), atol=1e-12, err_msg=f"{variant} {route}")
 
     def test_auto_route_follows_the_tfjs_cost_model(self):
         from ssh_peft_torch.spectral import choose_path, estimate_costs
