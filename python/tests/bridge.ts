@@ -5,7 +5,8 @@
  *
  * - `check-adapter <out.json> <adapter>…`: per file, decodeAdapter (version, whether encodeAdapter
  *   gives the same bytes back) and deltaWeight64 of every layer.
- * - `fingerprints <out.json> <model.safetensors>`: fingerprintWeights of every 2-D F32 tensor as stored.
+ * - `fingerprints <out.json> <model.safetensors>`: fingerprintWeights of every 2-D F32 tensor as stored,
+ *   and of every `<layer>.weight` as `select --layout torch` reads it (transposed, widened).
  * - `pipeline <out.json> <spec.json>`: `ssh-peft` commands run in this process one after another
  *   (`spec.cli`: argv lists; stops at the first failure), then one onnxruntime-node CPU run per
  *   `spec.onnx` pair [model, input.json] — one Node start for the whole serving side.
@@ -23,6 +24,7 @@ import { saveAdapter } from '@ssh-peft/adapter/node';
 import { fingerprintWeights } from '@ssh-peft/selection';
 import { applySSH } from '@ssh-peft/tfjs';
 import { runCli } from '../../packages/cli/src/program';
+import { TorchCheckpointLayers } from '../../packages/cli/src/model-io/torch-checkpoint';
 
 const [command, ...args] = process.argv.slice(2);
 
@@ -47,13 +49,16 @@ async function main(): Promise<void> {
   } else if (command === 'fingerprints') {
     const [out, file] = args as [string, string];
     const st = decodeSafetensors(new Uint8Array(readFileSync(file)), { file });
-    const result: Record<string, string> = {};
+    const stored: Record<string, string> = {};
     for (const t of st.tensors.values()) {
       if (t.shape.length !== 2 || t.dtype !== 'F32') continue;
       const w = new Float32Array(t.bytes.slice().buffer);
-      result[t.name] = fingerprintWeights(w, t.shape[0]!, t.shape[1]!);
+      stored[t.name] = fingerprintWeights(w, t.shape[0]!, t.shape[1]!);
     }
-    writeJson(out, result);
+    // The same file read as a torch checkpoint, as `select --layout torch` reads it.
+    const torch: Record<string, string> = {};
+    for (const layer of new TorchCheckpointLayers(file)) torch[layer.name] = fingerprintWeights(layer.weights, layer.rows, layer.cols);
+    writeJson(out, { stored, torch });
   } else if (command === 'pipeline') {
     const [out, specFile] = args as [string, string];
     const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { cli?: string[][]; onnx?: Array<[string, string]> };

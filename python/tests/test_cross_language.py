@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ssh_peft_torch import (Adapter, AdapterLayer, apply_ssh, encode_adapter, fingerprint_matrix, load_adapter, merge,
+from ssh_peft_torch import (Adapter, AdapterLayer, apply_ssh, encode_adapter, fingerprint_linear_weight, fingerprint_matrix, load_adapter, merge,
                             save_adapter, save_safetensors, write_adapter_file)
 from ssh_peft_torch.spectral import delta_weight64
 from tests.models import TinyNet, train
@@ -30,19 +30,28 @@ class CrossLanguageTest(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def test_fingerprints_equal_typescript(self):
+    def test_fingerprints_equal_typescript_for_stored_and_torch_layouts(self):
         rng = np.random.default_rng(5)
         tensors = {}
         for k, (r, c) in enumerate([(1, 1), (3, 7), (8, 8), (13, 5), (64, 33)]):
             tensors[f"m{k}"] = rng.standard_normal((r, c)).astype(np.float32)
         special = np.array([[0.0, -0.0, np.float32(1e-45), np.inf], [-np.inf, 3.4e38, -1.0, 0.5]], np.float32)
         tensors["special"] = special
+        # nn.Linear weights [d_out, d_in] in every dtype a checkpoint may hold
+        linears = {}
+        for k, dtype in enumerate((torch.float32, torch.bfloat16, torch.float16, torch.float64)):
+            lin = nn.Linear(int(rng.integers(1, 40)), int(rng.integers(1, 40))).to(dtype)
+            linears[f"layers.{k}.proj"] = lin
+            tensors[f"layers.{k}.proj.weight"] = lin.weight.detach()
         path = os.path.join(self.dir, "w.safetensors")
         save_safetensors(tensors, path)
         ts = bridge("fingerprints", os.path.join(self.dir, "fp.json"), path)
         for name, arr in tensors.items():
-            self.assertEqual(fingerprint_matrix(arr), ts[name], name)
-        self.assertEqual(len(ts), len(tensors))
+            if isinstance(arr, np.ndarray):
+                self.assertEqual(fingerprint_matrix(arr), ts["stored"][name], name)
+        for name, lin in linears.items():
+            self.assertEqual(fingerprint_linear_weight(lin.weight), ts["torch"][name], f"{name} {lin.weight.dtype}")
+        self.assertEqual(sorted(ts["torch"]), sorted(linears))
 
     def test_typescript_decodes_python_adapters_byte_identically_and_agrees_on_delta(self):
         rng = np.random.default_rng(2026)
