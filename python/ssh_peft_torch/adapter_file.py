@@ -12,14 +12,19 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import struct
+import tempfile
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .errors import AdapterFormatError
-from .jsjson import dumps
+from .jsjson import dumps, dumps_pretty
 from .safetensors_io import decode_safetensors, encode_safetensors, write_file_atomic
+
+PEFT_CONFIG_FILE = "adapter_config.json"
+PEFT_WEIGHTS_FILE = "adapter_model.safetensors"
 
 FORMAT = "ssh-peft-adapter"
 WRITE_VERSION = 2
@@ -284,20 +289,97 @@ def decode_adapter(data: bytes, file=None) -> Adapter:
     return Adapter(config=config, layers=layers, version=int(version))
 
 
+def build_peft_config(adapter: Adapter) -> dict:
+    """The ``adapter_config.json`` of the PEFT directory layout (docs/adapter-format.md §7), as
+    @ssh-peft/adapter writes it; the safetensors file stays authoritative."""
+    c = adapter.config
+    layers = adapter.layers
+    return {
+        "peft_type": "SSH",
+        "format": FORMAT,
+        "format_version": adapter.version,
+        "target_modules": [l.name for l in layers],
+        "variant": c["variant"],
+        "normalization": c["normalization"],
+        "init_weights": c["init"],
+        "init_std": c["initStd"],
+        "seed": c["seed"],
+        "selection": c["selection"],
+        "alpha_pattern": {l.name: l.alpha for l in layers},
+        "n_frequency_pattern": {l.name: int(np.asarray(l.indices).size) for l in layers},
+        "shape_pattern": {l.name: [l.rows, l.cols] for l in layers},
+        "fingerprint_pattern": {l.name: l.fingerprint for l in layers},
+        "metadata": c.get("metadata", {}),
+    }
+
+
+def _canonical(value) -> str:
+    """JSON text with sorted keys and JavaScript number formatting (so 300 and 300.0 agree)."""
+    def order(v):
+        if isinstance(v, dict):
+            return {k: order(v[k]) for k in sorted(v)}
+        if isinstance(v, list):
+            return [order(x) for x in v]
+        return v
+    return dumps(order(value))
+
+
+def check_peft_config(text: str, adapter: Adapter, file) -> None:
+    """Refuses an ``adapter_config.json`` whose keys disagree with the safetensors file
+    (extra keys such as ``base_model_name_or_path`` are allowed)."""
+    try:
+        actual = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise AdapterFormatError(f"not valid JSON ({e})", file=file) from None
+    if not isinstance(actual, dict):
+        raise AdapterFormatError("not a JSON object", file=file)
+    for key, value in build_peft_config(adapter).items():
+        if key not in actual:
+            raise AdapterFormatError("missing", file=file, key=key)
+        if _canonical(actual[key]) != _canonical(value):
+            raise AdapterFormatError(f"{_canonical(actual[key])[:80]} disagrees with {PEFT_WEIGHTS_FILE} ({_canonical(value)[:80]})", file=file, key=key)
+
+
 def read_adapter_file(path) -> Adapter:
-    """Decodes an adapter ``.safetensors`` file, or ``adapter_model.safetensors`` inside a PEFT
-    directory (opened read-only)."""
+    """Decodes an adapter ``.safetensors`` file, or a PEFT directory (``adapter_model.safetensors``,
+    checked against its ``adapter_config.json``); files are opened read-only."""
     path = os.fspath(path)
-    if os.path.isdir(path):
-        path = os.path.join(path, "adapter_model.safetensors")
-    with open(path, "rb") as f:
+    directory = os.path.isdir(path)
+    weights = os.path.join(path, PEFT_WEIGHTS_FILE) if directory else path
+    with open(weights, "rb") as f:
         data = f.read()
-    return decode_adapter(data, file=path)
+    adapter = decode_adapter(data, file=weights)
+    if directory:
+        config_file = os.path.join(path, PEFT_CONFIG_FILE)
+        if os.path.exists(config_file):
+            with open(config_file, encoding="utf-8") as f:
+                check_peft_config(f.read(), adapter, config_file)
+    return adapter
 
 
 def write_adapter_file(adapter: Adapter, path, overwrite: bool = False) -> None:
-    """Writes the adapter atomically to a ``.safetensors`` path."""
+    """Writes the adapter atomically: to ``path`` if it ends in ``.safetensors``, else as a PEFT
+    directory (``adapter_model.safetensors`` + ``adapter_config.json``; a new directory is
+    assembled under a temporary name and renamed into place as a whole)."""
     path = os.fspath(path)
-    if not path.endswith(".safetensors"):
-        raise ValueError(f"{path}: adapter files end in .safetensors")
-    write_file_atomic(path, encode_adapter(adapter), overwrite=overwrite)
+    data = encode_adapter(adapter)
+    if path.endswith(".safetensors"):
+        write_file_atomic(path, data, overwrite=overwrite)
+        return
+    config_text = dumps_pretty(build_peft_config(adapter)) + "\n"
+    if not os.path.exists(path):
+        parent = os.path.dirname(os.path.abspath(path))
+        tmp = tempfile.mkdtemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=parent)
+        try:
+            write_file_atomic(os.path.join(tmp, PEFT_WEIGHTS_FILE), data)
+            write_file_atomic(os.path.join(tmp, PEFT_CONFIG_FILE), config_text.encode("utf-8"))
+            os.rename(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return
+    if not os.path.isdir(path):
+        raise FileExistsError(f"{path} exists and is not a directory (use a path ending in .safetensors for a single file)")
+    # weights first: a reader that sees the new config always finds matching weights or fails loudly
+    write_file_atomic(os.path.join(path, PEFT_WEIGHTS_FILE), data, overwrite=overwrite)
+    write_file_atomic(os.path.join(path, PEFT_CONFIG_FILE), config_text.encode("utf-8"), overwrite=overwrite)

@@ -154,7 +154,9 @@ def to_adapter(model_or_handle) -> Adapter:
 
 def save_adapter(model_or_handle, path, overwrite: bool = False) -> None:
     """Writes the adapter of ``model_or_handle`` (a model, a DDP-wrapped model or a handle) to a
-    ``.safetensors`` file in the ssh-peft adapter format (version 2, with digest), atomically;
+    ``.safetensors`` file in the ssh-peft adapter format (version 2, with digest), or — for a path
+    not ending in ``.safetensors`` — to a PEFT directory (``adapter_model.safetensors`` +
+    ``adapter_config.json``), atomically;
     ``@ssh-peft/adapter`` decodes it and ``ssh-peft merge`` applies it to an ONNX export of the base.
     In a distributed job call it on one rank only (e.g. rank 0)."""
     write_adapter_file(to_adapter(model_or_handle), path, overwrite=overwrite)

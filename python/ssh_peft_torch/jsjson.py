@@ -57,3 +57,19 @@ def dumps(value) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(dumps(v) for v in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps_pretty(value, indent: str = "  ", level: int = 0) -> str:
+    """``JSON.stringify(value, null, 2)``."""
+    pad = indent * (level + 1)
+    end = indent * level
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [pad + json.dumps(str(k), ensure_ascii=False) + ": " + dumps_pretty(v, indent, level + 1) for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + end + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(pad + dumps_pretty(v, indent, level + 1) for v in value) + "\n" + end + "]"
+    return dumps(value)

@@ -3,7 +3,7 @@
  * `npx tsx --conditions=@ssh-peft/source python/tests/bridge.ts <command> …`. Every command writes
  * one JSON file; nothing here decides a test's outcome.
  *
- * - `check-adapter <out.json> <adapter>…`: per file, decodeAdapter (version, whether encodeAdapter
+ * - `check-adapter <out.json> <adapter>…`: per file (or PEFT directory, through loadAdapter), decodeAdapter (version, whether encodeAdapter
  *   gives the same bytes back) and deltaWeight64 of every layer.
  * - `fingerprints <out.json> <model.safetensors>`: fingerprintWeights of every 2-D F32 tensor as stored,
  *   and of every `<layer>.weight` as `select --layout torch` reads it (transposed, widened).
@@ -13,14 +13,14 @@
  * - `tfjs-train <out.json> <dir>`: a small tfjs model adapted with applySSH and trained; writes the adapter,
  *   the base weights, the inputs and the adapted model's outputs.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { decodeAdapter, decodeSafetensors, deltaWeight64, encodeAdapter } from '@ssh-peft/adapter';
-import { saveAdapter } from '@ssh-peft/adapter/node';
+import { loadAdapter, saveAdapter } from '@ssh-peft/adapter/node';
 import { fingerprintWeights } from '@ssh-peft/selection';
 import { applySSH } from '@ssh-peft/tfjs';
 import { runCli } from '../../packages/cli/src/program';
@@ -37,8 +37,10 @@ async function main(): Promise<void> {
     const [out, ...files] = args as [string, ...string[]];
     const result: Record<string, unknown> = {};
     for (const file of files) {
-      const bytes = new Uint8Array(readFileSync(file));
-      const adapter = decodeAdapter(bytes, { file });
+      // A PEFT directory goes through loadAdapter, which also checks its adapter_config.json.
+      const directory = statSync(file).isDirectory();
+      const bytes = new Uint8Array(readFileSync(directory ? join(file, 'adapter_model.safetensors') : file));
+      const adapter = directory ? await loadAdapter(file) : decodeAdapter(bytes, { file });
       const again = encodeAdapter(adapter);
       const same = again.length === bytes.length && again.every((b, i) => b === bytes[i]);
       const layers: Record<string, { rows: number; cols: number; deltaWeight: number[] }> = {};

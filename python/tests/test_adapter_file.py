@@ -150,6 +150,27 @@ class AdapterFileTest(unittest.TestCase):
             self.assertEqual(os.listdir(d), ["a.safetensors"])
             self.assertEqual(read_adapter_file(path).layers[1].name, "blocks.0.v")
 
+    def test_peft_directory_round_trip_and_a_disagreeing_config_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "adapter")
+            write_adapter_file(sample_adapter(), path)
+            self.assertEqual(sorted(os.listdir(path)), ["adapter_config.json", "adapter_model.safetensors"])
+            with open(os.path.join(path, "adapter_config.json"), encoding="utf-8") as f:
+                config = json.load(f)
+            self.assertEqual(config["alpha_pattern"], {"blocks.0.q": 300, "blocks.0.v": 12.5})
+            self.assertEqual(read_adapter_file(path).layers[0].name, "blocks.0.q")
+            config["alpha_pattern"]["blocks.0.q"] = 301
+            config["base_model_name_or_path"] = "extra keys are fine"
+            with open(os.path.join(path, "adapter_config.json"), "w", encoding="utf-8") as f:
+                json.dump(config, f)
+            with self.assertRaises(AdapterFormatError) as ctx:
+                read_adapter_file(path)
+            self.assertIn("alpha_pattern", str(ctx.exception))
+            with self.assertRaises(FileExistsError):
+                write_adapter_file(sample_adapter(), path)
+            write_adapter_file(sample_adapter(), path, overwrite=True)
+            self.assertEqual(read_adapter_file(path).version, 2)
+
     def test_json_numbers_are_written_as_javascript_does(self):
         cases = {300.0: "300", 1e-7: "1e-7", 1.5e22: "1.5e+22", 0.1: "0.1", 1e21: "1e+21", 123456789012345678901.0: "123456789012345680000",
                  1e-6: "0.000001", -2.5: "-2.5", 5e-324: "5e-324", 100: "100", 0.5: "0.5", 1e20: "100000000000000000000", -0.0: "0"}

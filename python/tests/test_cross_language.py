@@ -67,7 +67,9 @@ class CrossLanguageTest(unittest.TestCase):
                     layers.append(AdapterLayer(f"blocks.{k}.attn", rows, cols, float(rng.uniform(0.5, 400)), f"ssh-fp1:{rows}x{cols}:0123456789abcdef", idx, coef))
                 config = {"variant": variant, "normalization": norm, "init": "zeros", "initStd": 0, "seed": 1,
                           "selection": {"strategy": "per-layer", "energyRatio": 0.7}, "metadata": {"made by": "python"}}
-                path = os.path.join(self.dir, f"{variant}-{norm}.safetensors")
+                # one of the six as a PEFT directory (adapter_model.safetensors + adapter_config.json)
+                suffix = "" if (variant, norm) == ("true", "forward") else ".safetensors"
+                path = os.path.join(self.dir, f"{variant}-{norm}{suffix}")
                 write_adapter_file(Adapter(config, layers), path)
                 files[path] = (config, layers)
         ts = bridge("check-adapter", os.path.join(self.dir, "check.json"), *files)
