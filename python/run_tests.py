@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import time
-import traceback
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))

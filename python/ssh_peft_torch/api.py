@@ -1,7 +1,6 @@
 """apply_ssh / save_adapter / load_adapter / merge / unmerge."""
 from __future__ import annotations
 
-import numpy as np
 import torch
 from torch import nn
 

@@ -2,8 +2,6 @@
 sparse spectrum's coefficients only."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 from torch import nn

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ssh_peft_torch import (Adapter, AdapterLayer, apply_ssh, encode_adapter, fingerprint_linear_weight, fingerprint_matrix, load_adapter, merge,
+from ssh_peft_torch import (Adapter, AdapterLayer, apply_ssh, fingerprint_linear_weight, fingerprint_matrix, load_adapter, merge,
                             save_adapter, save_safetensors, write_adapter_file)
 from ssh_peft_torch.spectral import delta_weight64
 from tests.models import TinyNet, train
