@@ -9,7 +9,9 @@
  *   and of every `<layer>.weight` as `select --layout torch` reads it (transposed, widened).
  * - `pipeline <out.json> <spec.json>`: `ssh-peft` commands run in this process one after another
  *   (`spec.cli`: argv lists; stops at the first failure), then one onnxruntime-node CPU run per
- *   `spec.onnx` pair [model, input.json] — one Node start for the whole serving side.
+ *   `spec.onnx` pair [model, input.json], then per `spec.hotSwap` triple [base model, adapter,
+ *   input.json] one hot-swap session run with and without the adapter — one Node start for the
+ *   whole serving side.
  * - `tfjs-train <out.json> <dir>`: a small tfjs model adapted with applySSH and trained; writes the adapter,
  *   the base weights, the inputs and the adapted model's outputs.
  */
@@ -22,6 +24,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { decodeAdapter, decodeSafetensors, deltaWeight64, encodeAdapter } from '@ssh-peft/adapter';
 import { loadAdapter, saveAdapter } from '@ssh-peft/adapter/node';
 import { fingerprintWeights } from '@ssh-peft/selection';
+import { createHotSwapSession } from '@ssh-peft/onnx';
 import { applySSH } from '@ssh-peft/tfjs';
 import { runCli } from '../../packages/cli/src/program';
 import { TorchCheckpointLayers } from '../../packages/cli/src/model-io/torch-checkpoint';
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
     writeJson(out, { stored, torch });
   } else if (command === 'pipeline') {
     const [out, specFile] = args as [string, string];
-    const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { cli?: string[][]; onnx?: Array<[string, string]> };
+    const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { cli?: string[][]; onnx?: Array<[string, string]>; hotSwap?: Array<[string, string, string]> };
     const cli = [];
     for (const argv of spec.cli ?? []) {
       let stdout = '';
@@ -82,7 +85,21 @@ async function main(): Promise<void> {
         onnx.push({ shape: y.dims, data: Array.from(y.data as Float32Array) });
       }
     }
-    writeJson(out, { cli, onnx });
+    // Hot-swap: one session on the base model, run with the adapter and without.
+    const hotSwap = [];
+    if (cli.every((r) => r.code === 0)) {
+      for (const [model, adapterPath, input] of spec.hotSwap ?? []) {
+        const feed = JSON.parse(readFileSync(input, 'utf8')) as { name: string; shape: number[]; data: number[] };
+        const adapter = await loadAdapter(adapterPath);
+        const hs = await createHotSwapSession(model, { layers: [adapter], device: 'cpu' });
+        const x = { [feed.name]: new ort.Tensor('float32', Float32Array.from(feed.data), feed.shape) };
+        const adapted = Object.values(await hs.run(x, { adapter }))[0]!;
+        const base = Object.values(await hs.run(x))[0]!;
+        hotSwap.push({ shape: adapted.dims, adapted: Array.from(adapted.data as Float32Array), base: Array.from(base.data as Float32Array) });
+        await hs.release();
+      }
+    }
+    writeJson(out, { cli, onnx, hotSwap });
   } else if (command === 'tfjs-train') {
     const [out, dir] = args as [string, string];
     await tf.setBackend('cpu');

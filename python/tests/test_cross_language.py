@@ -147,7 +147,8 @@ class CrossLanguageTest(unittest.TestCase):
         with open(spec, "w") as f:
             json.dump({"cli": [["merge", "--model", onnx_path, "--adapter", adapter, "--out", merged],
                                ["merge", "--model", onnx3d, "--adapter", adapter, "--out", merged3d, *maps]],
-                       "onnx": [[merged, feeds[0]], [merged3d, feeds[1]]]}, f)
+                       "onnx": [[merged, feeds[0]], [merged3d, feeds[1]]],
+                       "hotSwap": [[onnx_path, adapter, feeds[0]]]}, f)
         result = bridge("pipeline", os.path.join(self.dir, "serve.json"), spec)
         for run in result["cli"]:
             self.assertEqual(run["code"], 0, run)
@@ -163,6 +164,16 @@ class CrossLanguageTest(unittest.TestCase):
             report(f"for scale ({label}): max |torch(adapted) − torch(base)|", float(np.abs(torch_y - base_y).max()))
             self.assertLess(diff, 1e-4, label)
             self.assertGreater(float(np.abs(torch_y - base_y).max()), 1e-2, label)  # the adapter changed the outputs
+        # the same adapter served without merging: one hot-swap session on the base model
+        hs = result["hotSwap"][0]
+        with torch.no_grad():
+            torch_y, base_y = model(xt).double().numpy(), base(xt).double().numpy()
+        adapted = np.array(hs["adapted"], dtype=np.float64).reshape(hs["shape"])
+        plain = np.array(hs["base"], dtype=np.float64).reshape(hs["shape"])
+        report("max |hot-swap session(adapter) − torch(adapted)| (2-D, 80 outputs)", float(np.abs(adapted - torch_y).max()))
+        report("max |hot-swap session(no adapter) − torch(base)|", float(np.abs(plain - base_y).max()))
+        self.assertLess(float(np.abs(adapted - torch_y).max()), 1e-4)
+        self.assertLess(float(np.abs(plain - base_y).max()), 1e-4)
 
     def test_tfjs_trained_adapter_loads_into_torch_with_the_tfjs_outputs(self):
         out = os.path.join(self.dir, "tfjs.json")
