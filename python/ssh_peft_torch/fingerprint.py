@@ -1,7 +1,7 @@
 """The ``ssh-fp1`` base-weight fingerprint of @ssh-peft/selection (docs/adapter-format.md §5).
 
 The hash is a sequential recurrence over every float32 word, so it cannot be vectorised; this
-is a tight pure-Python loop (about 0.5 µs per element). ``apply_ssh(..., verify='shape')``
+is a tight pure-Python loop (python/bench/fingerprint.py compares it with Node's). ``apply_ssh(..., verify='shape')``
 skips it for very large layers where that cost matters.
 """
 from __future__ import annotations
