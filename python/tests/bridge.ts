@@ -14,6 +14,7 @@
  *   whole serving side.
  * - `tfjs-train <out.json> <dir>`: a small tfjs model adapted with applySSH and trained; writes the adapter,
  *   the base weights, the inputs and the adapted model's outputs.
+ * - `batch <spec.json>`: the commands listed in spec.json (`[[command, ...args], …]`) in one process.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,8 +36,12 @@ function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value));
 }
 
-async function main(): Promise<void> {
-  if (command === 'check-adapter') {
+async function run(command: string | undefined, args: string[]): Promise<void> {
+  if (command === 'batch') {
+    // Several commands in one Node start: spec.json is a list of [command, ...args].
+    const [specFile] = args as [string];
+    for (const [sub, ...subArgs] of JSON.parse(readFileSync(specFile, 'utf8')) as string[][]) await run(sub, subArgs);
+  } else if (command === 'check-adapter') {
     const [out, ...files] = args as [string, ...string[]];
     const result: Record<string, unknown> = {};
     for (const file of files) {
@@ -127,7 +132,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+run(command, args).catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TSX = [os.path.join(ROOT, "node_modules", ".bin", "tsx"), "--conditions=@ssh-peft/source"]
+BRIDGE = os.path.join(ROOT, "python", "tests", "bridge.ts")
 
 
 def run_ts(script, *args, timeout=300):
@@ -16,7 +17,7 @@ def run_ts(script, *args, timeout=300):
 
 def bridge(command, out_json, *args):
     """Runs bridge.ts ``command out_json args…`` and returns the JSON it wrote."""
-    run_ts(os.path.join(ROOT, "python", "tests", "bridge.ts"), command, out_json, *args)
+    run_ts(BRIDGE, command, out_json, *args)
     with open(out_json, encoding="utf-8") as f:
         return json.load(f)
 

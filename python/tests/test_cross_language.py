@@ -15,7 +15,7 @@ from ssh_peft_torch import (Adapter, AdapterLayer, apply_ssh, fingerprint_linear
                             save_adapter, save_safetensors, write_adapter_file)
 from ssh_peft_torch.spectral import delta_weight64
 from tests.models import TinyNet, train
-from tests.node_bridge import bridge, ssh_peft
+from tests.node_bridge import BRIDGE, bridge, run_ts, ssh_peft
 
 
 def report(name, value):
@@ -23,6 +23,33 @@ def report(name, value):
 
 
 class CrossLanguageTest(unittest.TestCase):
+    """The TypeScript side of the fingerprint, file and tfjs checks runs once, in one Node process
+    (setUpClass); each test asserts on its part."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.shared = tempfile.TemporaryDirectory()
+        d = cls.shared.name
+        cls.fp_inputs = cls._fingerprint_inputs(os.path.join(d, "w.safetensors"))
+        cls.adapter_files = cls._python_adapters(d)
+        cls.tfjs_dir = os.path.join(d, "tfjs")
+        os.mkdir(cls.tfjs_dir)
+        outs = {k: os.path.join(d, f"{k}.json") for k in ("fp", "check", "tfjs")}
+        spec = os.path.join(d, "batch.json")
+        with open(spec, "w") as f:
+            json.dump([["fingerprints", outs["fp"], os.path.join(d, "w.safetensors")],
+                       ["check-adapter", outs["check"], *cls.adapter_files],
+                       ["tfjs-train", outs["tfjs"], cls.tfjs_dir]], f)
+        run_ts(BRIDGE, "batch", spec)
+        cls.ts = {}
+        for k, path in outs.items():
+            with open(path, encoding="utf-8") as f:
+                cls.ts[k] = json.load(f)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.shared.cleanup()
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.dir = self.tmp.name
@@ -30,30 +57,24 @@ class CrossLanguageTest(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def test_fingerprints_equal_typescript_for_stored_and_torch_layouts(self):
+    @staticmethod
+    def _fingerprint_inputs(path):
         rng = np.random.default_rng(5)
         tensors = {}
         for k, (r, c) in enumerate([(1, 1), (3, 7), (8, 8), (13, 5), (64, 33)]):
             tensors[f"m{k}"] = rng.standard_normal((r, c)).astype(np.float32)
-        special = np.array([[0.0, -0.0, np.float32(1e-45), np.inf], [-np.inf, 3.4e38, -1.0, 0.5]], np.float32)
-        tensors["special"] = special
+        tensors["special"] = np.array([[0.0, -0.0, np.float32(1e-45), np.inf], [-np.inf, 3.4e38, -1.0, 0.5]], np.float32)
         # nn.Linear weights [d_out, d_in] in every dtype a checkpoint may hold
         linears = {}
         for k, dtype in enumerate((torch.float32, torch.bfloat16, torch.float16, torch.float64)):
             lin = nn.Linear(int(rng.integers(1, 40)), int(rng.integers(1, 40))).to(dtype)
             linears[f"layers.{k}.proj"] = lin
             tensors[f"layers.{k}.proj.weight"] = lin.weight.detach()
-        path = os.path.join(self.dir, "w.safetensors")
         save_safetensors(tensors, path)
-        ts = bridge("fingerprints", os.path.join(self.dir, "fp.json"), path)
-        for name, arr in tensors.items():
-            if isinstance(arr, np.ndarray):
-                self.assertEqual(fingerprint_matrix(arr), ts["stored"][name], name)
-        for name, lin in linears.items():
-            self.assertEqual(fingerprint_linear_weight(lin.weight), ts["torch"][name], f"{name} {lin.weight.dtype}")
-        self.assertEqual(sorted(ts["torch"]), sorted(linears))
+        return tensors, linears
 
-    def test_typescript_decodes_python_adapters_byte_identically_and_agrees_on_delta(self):
+    @staticmethod
+    def _python_adapters(d):
         rng = np.random.default_rng(2026)
         files = {}
         for variant in ("separable", "true"):
@@ -69,12 +90,26 @@ class CrossLanguageTest(unittest.TestCase):
                           "selection": {"strategy": "per-layer", "energyRatio": 0.7}, "metadata": {"made by": "python"}}
                 # one of the six as a PEFT directory (adapter_model.safetensors + adapter_config.json)
                 suffix = "" if (variant, norm) == ("true", "forward") else ".safetensors"
-                path = os.path.join(self.dir, f"{variant}-{norm}{suffix}")
+                path = os.path.join(d, f"{variant}-{norm}{suffix}")
                 write_adapter_file(Adapter(config, layers), path)
                 files[path] = (config, layers)
-        ts = bridge("check-adapter", os.path.join(self.dir, "check.json"), *files)
+        return files
+
+    def test_fingerprints_equal_typescript_for_stored_and_torch_layouts(self):
+        tensors, linears = self.fp_inputs
+        ts = self.ts["fp"]
+        for name, arr in tensors.items():
+            if isinstance(arr, np.ndarray):
+                self.assertEqual(fingerprint_matrix(arr), ts["stored"][name], name)
+        for name, lin in linears.items():
+            self.assertEqual(fingerprint_linear_weight(lin.weight), ts["torch"][name], f"{name} {lin.weight.dtype}")
+        self.assertEqual(sorted(ts["torch"]), sorted(linears))
+
+    def test_typescript_decodes_python_adapters_byte_identically_and_agrees_on_delta(self):
+        ts = self.ts["check"]
+        self.assertEqual(sorted(ts), sorted(self.adapter_files))
         worst = 0.0
-        for path, (config, layers) in files.items():
+        for path, (config, layers) in self.adapter_files.items():
             got = ts[path]
             self.assertEqual(got["version"], 2)
             self.assertTrue(got["reencodedIdentical"], path)
@@ -176,8 +211,7 @@ class CrossLanguageTest(unittest.TestCase):
         self.assertLess(float(np.abs(plain - base_y).max()), 1e-4)
 
     def test_tfjs_trained_adapter_loads_into_torch_with_the_tfjs_outputs(self):
-        out = os.path.join(self.dir, "tfjs.json")
-        tf = bridge("tfjs-train", out, self.dir)
+        tf = self.ts["tfjs"]
         layers = {}
         for name, w in tf["base"].items():
             d_in, d_out = w["shape"]
@@ -196,7 +230,7 @@ class CrossLanguageTest(unittest.TestCase):
                 return self.head(torch.relu(self.up(torch.tanh(self.q(x)))))
 
         net = Net()
-        handle = load_adapter(net, os.path.join(self.dir, "adapter.safetensors"))
+        handle = load_adapter(net, os.path.join(self.tfjs_dir, "adapter.safetensors"))
         self.assertEqual(sorted(handle.layers), ["q", "up"])
         self.assertEqual((handle.config["variant"], handle.config["normalization"]), ("true", "ortho"))
         x = torch.tensor(tf["x"], dtype=torch.float32).reshape(-1, 12)
