@@ -11,10 +11,13 @@ import { summarize } from './test-summary.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(resolve(root, '.test-reports'), { recursive: true, force: true });
 
-// The tfjs GPU-kernel tests drive Debian's Chromium; install it once if it is missing
-// (they must fail, never skip, when it cannot be had).
-if (spawnSync('sh', ['-c', 'command -v chromium'], { stdio: 'ignore' }).status !== 0) {
-  console.log('chromium not found: installing it with tools/ci-system-deps.sh (apt-get)');
+// The tfjs GPU-kernel tests drive Debian's Chromium and the Python bridge's tests Debian's torch;
+// install them once if missing (those tests must fail, never skip, when they cannot be had).
+const python = process.env.SSH_PEFT_PYTHON ?? '/usr/bin/python3';
+const hasChromium = spawnSync('sh', ['-c', 'command -v chromium'], { stdio: 'ignore' }).status === 0;
+const hasTorch = spawnSync(python, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0;
+if (!hasChromium || !hasTorch) {
+  console.log(`${hasChromium ? '' : 'chromium '}${hasTorch ? '' : 'torch '}not found: installing with tools/ci-system-deps.sh (apt-get)`);
   spawnSync('bash', [resolve(root, 'tools/ci-system-deps.sh')], { stdio: 'inherit' });
 }
 const extra = process.argv.slice(2);

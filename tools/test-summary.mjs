@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Sums vitest JSON reports in .test-reports/ into `N passed, N failed`.
+// Sums the JSON reports in .test-reports/ into `N passed, N failed`: vitest's, and the Python
+// bridge's (`{ tool: 'python-unittest', passed, failed }`, written by python/run_tests.py).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +15,15 @@ export function summarize(root) {
   for (const file of reports) {
     if (!file.endsWith('.json')) continue;
     const report = JSON.parse(readFileSync(resolve(dir, file), 'utf8'));
+    packages.push(file.replace(/\.json$/, ''));
+    if (report.tool === 'python-unittest') {
+      passed += report.passed ?? 0;
+      failed += report.failed ?? 0;
+      continue;
+    }
     passed += report.numPassedTests ?? 0;
     // A test file that failed to load reports no failed test but is still a failure: count it once.
     failed += (report.numFailedTests ?? 0) + countSuitesFailedWithoutFailedTests(report);
-    packages.push(file.replace(/\.json$/, ''));
   }
   // A package whose test run died before writing its report is a failure, not a silence.
   for (const name of packagesWithTests(root)) {
@@ -29,7 +35,7 @@ export function summarize(root) {
   return { passed, failed, packages };
 }
 
-/** Workspace packages with a `test` script, and tools/* Nx projects with a `test` target. */
+/** Workspace packages with a `test` script, tools/* Nx projects with a `test` target, and python/. */
 function packagesWithTests(root) {
   const names = [];
   const packages = resolve(root, 'packages');
@@ -42,6 +48,8 @@ function packagesWithTests(root) {
     const project = resolve(tools, name, 'project.json');
     if (existsSync(project) && JSON.parse(readFileSync(project, 'utf8')).targets?.test) names.push(name);
   }
+  const python = resolve(root, 'python', 'project.json');
+  if (existsSync(python) && JSON.parse(readFileSync(python, 'utf8')).targets?.test) names.push(JSON.parse(readFileSync(python, 'utf8')).name);
   return names;
 }
 

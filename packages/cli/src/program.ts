@@ -97,6 +97,7 @@ export function buildProgram(io: CliIo, dispatch: (action: Action, options: Reco
       .option('--energy-ratio <r>', 'share of positions chosen by energy, the rest seeded-random', ratio, 0.7)
       .option('--seed <n>', 'seed of the random share', integer('--seed', 0), 0)
       .option('--targets <regex>', 'only weights whose name matches this regular expression')
+      .addOption(new Option('--layout <kind>', "'torch': PyTorch nn.Linear [d_out, d_in] weights named <layer>.weight, from a .safetensors file, an index .json or a directory of shards").choices(['in-out', 'torch']).default('in-out'))
       .option('-f, --force', 'replace the output file if it exists', false),
     runSelectCommand as unknown as Action,
   );

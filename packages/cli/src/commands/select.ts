@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../fs/atomic-write';
 import { assertNotSameFile, assertOutputWritable } from '../fs/output-guard';
 import { throwIfInterrupted } from '../interrupt';
 import { readModelWeights } from '../model-io/model-weights';
+import { TorchCheckpointLayers } from '../model-io/torch-checkpoint';
 import { planSummary } from './inspect-plan';
 
 /** Parsed options of `select`. */
@@ -23,6 +24,8 @@ export interface SelectOptions {
   energyRatio: number;
   seed: number;
   targets?: string;
+  /** Weight layout: 'in-out' ([d_in, d_out] as stored) or 'torch' (nn.Linear [d_out, d_in], sharded checkpoints streamed). */
+  layout?: 'in-out' | 'torch';
   force: boolean;
 }
 
@@ -55,7 +58,7 @@ export async function runSelectCommand(options: SelectOptions, _args: string[], 
   const targets = targetsPattern(options.targets);
   assertNotSameFile(options.model, options.out);
   const out = assertOutputWritable(options.out, options.force);
-  const layers = await readModelWeights(options.model, targets);
+  const layers = options.layout === 'torch' ? new TorchCheckpointLayers(options.model, targets) : await readModelWeights(options.model, targets);
   const task = context.progress.start('select', layers.length);
   let plan: SelectionPlan;
   try {

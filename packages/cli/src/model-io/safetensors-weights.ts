@@ -2,7 +2,8 @@
  * Weight matrices of a `.safetensors` model file, for `select` and `inspect`. Every 2-D
  * F32/F64 tensor is a candidate layer, read as `[d_in, d_out]` row-major — the project's
  * convention (tfjs Dense kernels, ONNX MatMul weights). PyTorch `nn.Linear` stores
- * `[out, in]`: such files select positions in the stored orientation.
+ * `[out, in]`: read such checkpoints with `select --layout torch` (torch-checkpoint.ts), which
+ * transposes them and streams sharded checkpoints.
  */
 import { decodeSafetensors, type SafetensorsFile } from '@ssh-peft/adapter';
 import type { LayerInput } from '@ssh-peft/selection';
