@@ -2,8 +2,22 @@
 
     python3 docs/examples/read_adapter.py docs/examples/example-adapter.safetensors
 """
-import json, struct, sys
+import hashlib, json, struct, sys
 import numpy as np
+
+def field(b):                                                 # u64 LE byte length, then the bytes
+    return struct.pack("<Q", len(b)) + b
+
+def digest(meta, header, buf, layers):                       # ssh_peft.digest of format version 2
+    h = hashlib.sha256()
+    for k in ["ssh_peft.format", "ssh_peft.version", "ssh_peft.config", "ssh_peft.metadata", "ssh_peft.layers"]:
+        h.update(field(k.encode()) + field(meta[k].encode()))
+    for name in [l["name"] + s for l in layers for s in (".indices", ".coefficients")]:
+        info = header[name]
+        start, end = info["data_offsets"]
+        shape = b"".join(struct.pack("<Q", d) for d in info["shape"])
+        h.update(field(name.encode()) + field(info["dtype"].encode()) + field(shape) + field(buf[start:end]))
+    return "sha256:" + h.hexdigest()
 
 def read_adapter(path):
     with open(path, "rb") as f:
@@ -11,18 +25,20 @@ def read_adapter(path):
     (n,) = struct.unpack("<Q", data[:8])                     # header length, u64 little-endian
     header = json.loads(data[8:8 + n].decode("utf-8"))       # trailing spaces are JSON whitespace
     meta = header.pop("__metadata__")
-    assert meta["ssh_peft.format"] == "ssh-peft-adapter" and meta["ssh_peft.version"] == "1"
+    assert meta["ssh_peft.format"] == "ssh-peft-adapter" and meta["ssh_peft.version"] in ("1", "2")
     buf = data[8 + n:]
+    layers = json.loads(meta["ssh_peft.layers"])
+    if meta["ssh_peft.version"] == "2":                      # version 1 has no digest
+        assert meta["ssh_peft.digest"] == digest(meta, header, buf, layers), f"{path}: contents changed after writing"
     def tensor(name):
         info = header[name]
         start, end = info["data_offsets"]
         dtype = {"I64": "<i8", "U32": "<u4", "F32": "<f4"}[info["dtype"]]
         return np.frombuffer(buf[start:end], dtype=dtype).reshape(info["shape"])
-    layers = json.loads(meta["ssh_peft.layers"])
     for layer in layers:
         layer["indices"] = tensor(layer["name"] + ".indices").astype(np.int64)
         layer["coefficients"] = tensor(layer["name"] + ".coefficients")
-    return json.loads(meta["ssh_peft.config"]), layers
+    return json.loads(meta["ssh_peft.config"]), layers, meta["ssh_peft.version"]
 
 def cas_matrix(n):
     t = 2 * np.pi * np.outer(np.arange(n), np.arange(n)) / n
@@ -41,8 +57,9 @@ def delta_weight(config, layer):
 
 if __name__ == "__main__":
     path = sys.argv[1] if len(sys.argv) > 1 else "docs/examples/example-adapter.safetensors"
-    config, layers = read_adapter(path)
-    print("config:", config["variant"], config["normalization"], "init =", config["init"])
+    config, layers, version = read_adapter(path)
+    print("config:", config["variant"], config["normalization"], "init =", config["init"], "version =", version,
+          "(digest verified)" if version == "2" else "(no digest)")
     expected = None
     if path.endswith(".safetensors"):
         try:

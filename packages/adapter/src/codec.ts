@@ -1,9 +1,11 @@
-import { AdapterFormatError, AdapterValidationError } from './errors';
+import { computeAdapterDigest, DIGEST_PATTERN, DIGESTED_METADATA_KEYS, type DigestTensor } from './digest';
+import { AdapterFormatError, AdapterIntegrityError, AdapterValidationError } from './errors';
 import { findCoefficientProblem, findIndexProblem, findNameProblem, findShapeProblem } from './invariants';
 import {
   COEFFICIENTS_SUFFIX,
   INDICES_SUFFIX,
   META_CONFIG,
+  META_DIGEST,
   META_FORMAT,
   META_LAYERS,
   META_METADATA,
@@ -12,14 +14,15 @@ import {
 import { describeValue } from './describe-value';
 import { decodeSafetensors, type SafetensorsTensor } from './safetensors/decode';
 import { encodeSafetensors, type SafetensorsTensorInput } from './safetensors/encode';
-import { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, type JsonValue, type SshAdapter, type SshAdapterConfig, type SshAdapterLayer } from './types';
+import { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, type AdapterFormatVersion, type JsonValue, type SshAdapter, type SshAdapterConfig, type SshAdapterLayer } from './types';
 import { validateAdapter, validateConfig } from './validate';
 
 /**
  * Serialises an adapter to the bytes of one `.safetensors` file (see docs/adapter-format.md):
  * per layer an `I64` tensor `<name>.indices` and an `F32` tensor `<name>.coefficients`, all
- * other fields as JSON strings in `__metadata__`. Validates the adapter first
- * ({@link validateAdapter}); the output is deterministic. Browser-safe (no Node APIs).
+ * other fields as JSON strings in `__metadata__`, always in the current format version
+ * ({@link ADAPTER_FORMAT_VERSION}) with its integrity digest `ssh_peft.digest`. Validates the
+ * adapter first ({@link validateAdapter}); the output is deterministic. Browser-safe (no Node APIs).
  *
  * @example
  * ```ts
@@ -53,7 +56,20 @@ export function encodeAdapter(adapter: SshAdapter): Uint8Array {
     tensors.push({ name: layer.name + INDICES_SUFFIX, dtype: 'I64', shape: [n], bytes: indicesToI64(layer.indices) });
     tensors.push({ name: layer.name + COEFFICIENTS_SUFFIX, dtype: 'F32', shape: [n], bytes: float32ToLittleEndian(layer.coefficients) });
   }
+  metadata[META_DIGEST] = computeAdapterDigest(metadata, tensors);
   return encodeSafetensors(tensors, metadata);
+}
+
+/**
+ * Something a reader should know about a file that was nevertheless read: today, that it is a
+ * version-1 file, which carries no integrity digest (damage to it cannot be detected).
+ */
+export interface AdapterNotice {
+  readonly code: 'format-version-1';
+  /** The file name given to the decoder, if any. */
+  readonly file: string | undefined;
+  /** One sentence for people, naming the file. */
+  readonly message: string;
 }
 
 /** Options of {@link decodeAdapter}. */
@@ -62,12 +78,19 @@ export interface DecodeAdapterOptions {
   file?: string;
   /** Largest safetensors header accepted (bytes); default 100 000 000. */
   maxHeaderBytes?: number;
+  /**
+   * Called with each {@link AdapterNotice} (e.g. a version-1 file without a digest). The library
+   * never prints; without a callback notices are dropped.
+   */
+  onNotice?: (notice: AdapterNotice) => void;
 }
 
 /**
  * Parses the bytes of an adapter `.safetensors` file, validating everything: the safetensors
  * container (header length and cap, JSON, dtypes, shapes, contiguous `data_offsets`), the format
- * name and version, the layer table, one `indices` (I64, or U32 from other writers) and one
+ * name and version, the integrity digest (version 2: `ssh_peft.digest` must match the contents,
+ * else {@link AdapterIntegrityError}; version-1 files have none and are read with a notice through
+ * `options.onNotice`), the layer table, one `indices` (I64, or U32 from other writers) and one
  * `coefficients` (F32) tensor per layer, positions in range and distinct, coefficients finite,
  * and no stray tensors. Returns a fresh adapter (no view into `bytes`, which is never modified)
  * or throws {@link AdapterFormatError} with `file`, `tensor`, `offset`/`key` filled in.
@@ -90,15 +113,24 @@ export function decodeAdapter(bytes: Uint8Array, options: DecodeAdapterOptions =
   if (format !== ADAPTER_FORMAT) throw new AdapterFormatError(`format ${describeValue(format)} is not "${ADAPTER_FORMAT}"`, at(META_FORMAT));
   const version = meta[META_VERSION];
   if (version === undefined) throw new AdapterFormatError('missing format version', at(META_VERSION));
-  if (version !== String(ADAPTER_FORMAT_VERSION)) {
-    throw new AdapterFormatError(`unknown format version ${describeValue(version)} (this reader supports version ${ADAPTER_FORMAT_VERSION})`, at(META_VERSION));
+  if (version !== '1' && version !== '2') {
+    throw new AdapterFormatError(`unknown format version ${describeValue(version)} (this reader supports versions 1 and 2)`, at(META_VERSION));
+  }
+  const fileVersion: AdapterFormatVersion = version === '1' ? 1 : 2;
+  const storedDigest = meta[META_DIGEST];
+  if (fileVersion === 2) {
+    if (storedDigest === undefined) throw new AdapterFormatError('missing: a version-2 file must carry its integrity digest', at(META_DIGEST));
+    if (!DIGEST_PATTERN.test(storedDigest)) {
+      throw new AdapterFormatError(`${describeValue(storedDigest)} is not "sha256:" followed by 64 lowercase hex digits`, at(META_DIGEST));
+    }
+  } else if (storedDigest !== undefined) {
+    // Version-1 writers never wrote a digest: a digest here means the version itself was altered.
+    throw new AdapterFormatError('a version-1 file carries no digest; this one has one, so its version entry was altered', at(META_VERSION));
   }
 
-  const config = readConfig(meta, file);
   const table = readLayerTable(meta, file);
-
   const used = new Set<string>();
-  const layers: SshAdapterLayer[] = table.map((entry) => {
+  const pairs = table.map((entry) => {
     const indexName = entry.name + INDICES_SUFFIX;
     const coefName = entry.name + COEFFICIENTS_SUFFIX;
     const indexTensor = st.tensors.get(indexName);
@@ -109,9 +141,7 @@ export function decodeAdapter(bytes: Uint8Array, options: DecodeAdapterOptions =
     }
     used.add(indexName);
     used.add(coefName);
-    const indices = readIndices(indexTensor, entry.rows, entry.cols, file);
-    const coefficients = readCoefficients(coefTensor, indices.length, file);
-    return { name: entry.name, rows: entry.rows, cols: entry.cols, indices, coefficients, alpha: entry.alpha, fingerprint: entry.fingerprint };
+    return { entry, indexTensor, coefTensor };
   });
   for (const name of st.tensors.keys()) {
     if (!used.has(name)) {
@@ -122,7 +152,27 @@ export function decodeAdapter(bytes: Uint8Array, options: DecodeAdapterOptions =
       throw new AdapterFormatError(hint, { file, tensor: name, offset: tensor.fileOffset });
     }
   }
-  return { format: ADAPTER_FORMAT, version: ADAPTER_FORMAT_VERSION, config, layers };
+  if (storedDigest !== undefined) {
+    for (const key of DIGESTED_METADATA_KEYS) if (meta[key] === undefined) throw new AdapterFormatError('missing', at(key));
+    // Before any value check: a damaged file is reported as damaged, not by its first odd value.
+    const tensors: DigestTensor[] = pairs.flatMap(({ indexTensor, coefTensor }) => [indexTensor, coefTensor]);
+    const actual = computeAdapterDigest(meta, tensors);
+    if (actual !== storedDigest) throw new AdapterIntegrityError(storedDigest, actual, at(META_DIGEST));
+  } else {
+    options.onNotice?.({
+      code: 'format-version-1',
+      file,
+      message: `${file === undefined ? 'the adapter' : `file ${JSON.stringify(file)}`} is in format version 1, which has no integrity digest: damage to it cannot be detected (save it again to write version 2)`,
+    });
+  }
+
+  const config = readConfig(meta, file);
+  const layers: SshAdapterLayer[] = pairs.map(({ entry, indexTensor, coefTensor }) => {
+    const indices = readIndices(indexTensor, entry.rows, entry.cols, file);
+    const coefficients = readCoefficients(coefTensor, indices.length, file);
+    return { name: entry.name, rows: entry.rows, cols: entry.cols, indices, coefficients, alpha: entry.alpha, fingerprint: entry.fingerprint };
+  });
+  return { format: ADAPTER_FORMAT, version: fileVersion, config, layers };
 }
 
 function parseJsonEntry(meta: Readonly<Record<string, string>>, key: string, file: string | undefined): unknown {

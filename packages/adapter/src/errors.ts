@@ -69,6 +69,34 @@ function formatLocation({ file, tensor, offset, key }: FormatErrorLocation): str
 }
 
 /**
+ * The file's integrity digest (`ssh_peft.digest`, format version 2) does not match its contents:
+ * the bytes changed after the file was written (disk or transfer damage, or an edit by hand).
+ * A subclass of {@link AdapterFormatError}; `expected` is the stored digest, `actual` the one
+ * computed from the file.
+ *
+ * @example
+ * ```ts
+ * import { decodeAdapter, AdapterIntegrityError } from '@ssh-peft/adapter';
+ * try { decodeAdapter(bytes, { file: 'a.safetensors' }); }
+ * catch (e) { if (e instanceof AdapterIntegrityError) console.log(e.file, e.expected, e.actual); }
+ * ```
+ */
+export class AdapterIntegrityError extends AdapterFormatError {
+  readonly expected: string;
+  readonly actual: string;
+
+  constructor(expected: string, actual: string, location: FormatErrorLocation = {}) {
+    super(
+      `the contents changed after the file was written: the stored digest is ${expected}, the contents hash to ${actual} ` +
+        '(the file is damaged or was edited; restore it or write it again)',
+      location,
+    );
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/**
  * An in-memory adapter or an argument is invalid (e.g. an index ≥ rows·cols, a NaN
  * coefficient, an unknown layer name, a bad option). `path` locates the value, e.g.
  * `"layers[1].coefficients[7]"` or `"options.alpha"`.

@@ -8,11 +8,13 @@
  * The main entry is browser-safe (no Node module anywhere in its graph); file I/O
  * (`saveAdapter`/`loadAdapter`) is in the Node-only entry `@ssh-peft/adapter/node`.
  */
-export { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION } from './types';
-export type { SshAdapter, SshAdapterLayer, SshAdapterConfig, AdapterInit, JsonValue } from './types';
-export { AdapterError, AdapterFormatError, AdapterValidationError, AdapterMismatchError, AdapterIOError, type FormatErrorLocation } from './errors';
+export { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, SUPPORTED_ADAPTER_VERSIONS } from './types';
+export type { AdapterFormatVersion, SshAdapter, SshAdapterLayer, SshAdapterConfig, AdapterInit, JsonValue } from './types';
+export { AdapterError, AdapterFormatError, AdapterValidationError, AdapterMismatchError, AdapterIOError, AdapterIntegrityError, type FormatErrorLocation } from './errors';
 export { createAdapter, layerSeed, type CreateAdapterOptions } from './create';
-export { encodeAdapter, decodeAdapter, type DecodeAdapterOptions } from './codec';
+export { encodeAdapter, decodeAdapter, type DecodeAdapterOptions, type AdapterNotice } from './codec';
+export { computeAdapterDigest, DIGESTED_METADATA_KEYS, type DigestTensor } from './digest';
+export { Sha256, sha256, toHex } from './sha256';
 export { deltaWeight, deltaWeight64, mergeWeights, unmergeWeights, type MergeOptions, type WeightArray } from './delta';
 export { verifyBase, verifyBaseModel, type BaseWeight } from './verify';
 export { describeAdapter, type AdapterDescription, type LayerParameterCount, type DescribeOptions } from './describe';

@@ -4,7 +4,7 @@
  * {@link encodeAdapter}/{@link decodeAdapter} are meant to be used.
  */
 import { type AtomicFs, errorCode, exists, temporaryPath, writeFileAtomic } from './atomic-write';
-import { decodeAdapter, encodeAdapter } from './codec';
+import { type AdapterNotice, decodeAdapter, encodeAdapter } from './codec';
 import { AdapterIOError, AdapterValidationError } from './errors';
 import { buildPeftConfig, checkPeftConfig, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE } from './peft-config';
 import type { SshAdapter } from './types';
@@ -30,6 +30,8 @@ export interface LoadAdapterOptions {
   maxBytes?: number;
   /** Largest safetensors header accepted (default 100 000 000 bytes). */
   maxHeaderBytes?: number;
+  /** Receives notices about a file that was read (e.g. format version 1: no digest); see {@link decodeAdapter}. */
+  onNotice?: (notice: AdapterNotice) => void;
 }
 
 const DEFAULT_MAX_BYTES = 2 ** 30;
@@ -160,7 +162,7 @@ async function loadFile(fs: NodeFs, file: string, options: LoadAdapterOptions): 
   } catch (e) {
     throw new AdapterIOError(file, `cannot be read (${(e as Error).message})`, { cause: e });
   }
-  return decodeAdapter(bytes, { file, maxHeaderBytes: options.maxHeaderBytes });
+  return decodeAdapter(bytes, { file, maxHeaderBytes: options.maxHeaderBytes, onNotice: options.onNotice });
 }
 
 /** fsync of a directory makes a rename durable; not every platform allows it, so failures are ignored. */

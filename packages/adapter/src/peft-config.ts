@@ -59,14 +59,21 @@ export function checkPeftConfig(text: string, adapter: SshAdapter, file: string)
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new AdapterFormatError('not a JSON object', { file });
   const actual = parsed as Record<string, unknown>;
   if (actual.peft_type !== 'SSH') throw new AdapterFormatError(`peft_type is ${JSON.stringify(actual.peft_type)}, expected "SSH"`, { file, key: 'peft_type' });
-  if (actual.format_version !== ADAPTER_FORMAT_VERSION) {
+  if (actual.format_version !== 1 && actual.format_version !== 2) {
     throw new AdapterFormatError(
-      `unknown format version ${JSON.stringify(actual.format_version)} (this reader supports version ${ADAPTER_FORMAT_VERSION})`,
+      `unknown format version ${JSON.stringify(actual.format_version)} (this reader supports versions 1 and 2)`,
+      { file, key: 'format_version' },
+    );
+  }
+  if (actual.format_version !== adapter.version) {
+    throw new AdapterFormatError(
+      `${actual.format_version} disagrees with ${PEFT_WEIGHTS_FILE}, which is format version ${adapter.version} (the safetensors file is authoritative; regenerate the config)`,
       { file, key: 'format_version' },
     );
   }
   const expected = buildPeftConfig(adapter);
   for (const [key, value] of Object.entries(expected)) {
+    if (key === 'format_version') continue; // checked above against the weights file's own version
     if (!Object.prototype.hasOwnProperty.call(actual, key)) throw new AdapterFormatError('missing', { file, key });
     let same: boolean;
     try {

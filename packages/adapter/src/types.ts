@@ -2,8 +2,17 @@ import type { Normalization, Variant2D } from '@ssh-peft/hartley';
 
 /** The value of {@link SshAdapter.format}. */
 export const ADAPTER_FORMAT = 'ssh-peft-adapter';
-/** The format version this package writes and reads. */
-export const ADAPTER_FORMAT_VERSION = 1;
+/**
+ * The format version this package writes. Version 2 adds the integrity digest
+ * (`ssh_peft.digest`); version 1 files are still read, with a notice.
+ */
+export const ADAPTER_FORMAT_VERSION = 2;
+
+/** Format versions this package reads (and accepts in an in-memory adapter's `version`). */
+export const SUPPORTED_ADAPTER_VERSIONS: readonly AdapterFormatVersion[] = [1, 2];
+
+/** A format version this package reads: the in-memory adapter is the same for both. */
+export type AdapterFormatVersion = 1 | 2;
 
 /** A JSON value (what the adapter's free-form config fields may hold). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -68,7 +77,7 @@ export interface SshAdapterLayer {
  * ```ts
  * import type { SshAdapter } from '@ssh-peft/adapter';
  * const adapter: SshAdapter = {
- *   format: 'ssh-peft-adapter', version: 1,
+ *   format: 'ssh-peft-adapter', version: 2,
  *   config: { variant: 'separable', normalization: 'backward', init: 'zeros', initStd: 0, seed: 0, selection: {}, metadata: {} },
  *   layers: [{ name: 'dense', rows: 4, cols: 3, indices: new Uint32Array([0, 5]),
  *              coefficients: new Float32Array([0.5, -1]), alpha: 1, fingerprint: 'unknown' }],
@@ -77,7 +86,8 @@ export interface SshAdapterLayer {
  */
 export interface SshAdapter {
   readonly format: typeof ADAPTER_FORMAT;
-  readonly version: typeof ADAPTER_FORMAT_VERSION;
+  /** Format version: {@link decodeAdapter} reports the file's; {@link encodeAdapter} always writes the current one. */
+  readonly version: AdapterFormatVersion;
   readonly config: SshAdapterConfig;
   readonly layers: readonly SshAdapterLayer[];
 }

@@ -1,7 +1,7 @@
 import { AdapterValidationError } from './errors';
 import { findCoefficientProblem, findIndexProblem, findNameProblem, findShapeProblem } from './invariants';
 import { describeValue } from './describe-value';
-import { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, type SshAdapter, type SshAdapterConfig, type SshAdapterLayer } from './types';
+import { ADAPTER_FORMAT, SUPPORTED_ADAPTER_VERSIONS, type SshAdapter, type SshAdapterConfig, type SshAdapterLayer } from './types';
 
 const VARIANTS = ['separable', 'true'] as const;
 /** Deepest nesting accepted in `config.selection` (real selection options are 1–2 levels deep). */
@@ -23,8 +23,8 @@ const INITS = ['zeros', 'normal'] as const;
 export function validateAdapter(adapter: SshAdapter): SshAdapter {
   if (adapter === null || typeof adapter !== 'object') throw new AdapterValidationError('adapter', `is ${describeValue(adapter)}, expected an object`);
   if (adapter.format !== ADAPTER_FORMAT) throw new AdapterValidationError('adapter.format', `is ${describeValue(adapter.format)}, expected "${ADAPTER_FORMAT}"`);
-  if (adapter.version !== ADAPTER_FORMAT_VERSION) {
-    throw new AdapterValidationError('adapter.version', `is ${describeValue(adapter.version)}, this package supports version ${ADAPTER_FORMAT_VERSION}`);
+  if (!SUPPORTED_ADAPTER_VERSIONS.includes(adapter.version)) {
+    throw new AdapterValidationError('adapter.version', `is ${describeValue(adapter.version)}, this package supports versions ${SUPPORTED_ADAPTER_VERSIONS.join(' and ')}`);
   }
   validateConfig(adapter.config);
   if (!Array.isArray(adapter.layers)) throw new AdapterValidationError('adapter.layers', `is ${describeValue(adapter.layers)}, expected an array`);

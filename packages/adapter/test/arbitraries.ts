@@ -44,7 +44,7 @@ export const adapterArb: fc.Arbitrary<SshAdapter> = fc
   .chain((names) =>
     fc.record({
       format: fc.constant('ssh-peft-adapter' as const),
-      version: fc.constant(1 as const),
+      version: fc.constant(2 as const),
       config: fc.record({
         variant: fc.constantFrom('separable' as const, 'true' as const),
         normalization: fc.constantFrom('backward' as const, 'ortho' as const, 'forward' as const),
@@ -62,7 +62,7 @@ export const adapterArb: fc.Arbitrary<SshAdapter> = fc
 export function smallAdapter(): SshAdapter {
   return {
     format: 'ssh-peft-adapter',
-    version: 1,
+    version: 2,
     config: {
       variant: 'separable',
       normalization: 'backward',

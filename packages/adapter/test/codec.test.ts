@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AdapterFormatError,
+  computeAdapterDigest,
+  DIGESTED_METADATA_KEYS,
   AdapterValidationError,
   decodeAdapter,
   decodeSafetensors,
@@ -12,12 +14,23 @@ import {
 } from '../src/index';
 import { adapterArb, smallAdapter } from './arbitraries';
 
-/** Decodes the container of an adapter file, lets `edit` change it, and re-encodes it. */
-function rebuild(bytes: Uint8Array, edit: (metadata: Record<string, string>, tensors: SafetensorsTensorInput[]) => void): Uint8Array {
+/**
+ * Decodes the container of an adapter file, lets `edit` change it, and re-encodes it with the
+ * integrity digest recomputed (a writer that wrote these contents), so that the checks behind
+ * the digest are what the test exercises. `resign: false` keeps the old digest (damage).
+ */
+function rebuild(
+  bytes: Uint8Array,
+  edit: (metadata: Record<string, string>, tensors: SafetensorsTensorInput[]) => void,
+  { resign = true } = {},
+): Uint8Array {
   const file = decodeSafetensors(bytes);
   const metadata = { ...file.metadata };
   const tensors = [...file.tensors.values()].map((t) => ({ name: t.name, dtype: t.dtype, shape: [...t.shape], bytes: t.bytes.slice() }));
   edit(metadata, tensors);
+  if (resign && metadata['ssh_peft.digest'] !== undefined && DIGESTED_METADATA_KEYS.every((k) => metadata[k] !== undefined)) {
+    metadata['ssh_peft.digest'] = computeAdapterDigest(metadata, tensors);
+  }
   return encodeSafetensors(tensors, metadata);
 }
 
@@ -62,7 +75,8 @@ describe('encodeAdapter / decodeAdapter', () => {
     expect(file.tensors.get('enc.q.indices')!.dtype).toBe('I64');
     expect(file.tensors.get('enc.q.coefficients')!.dtype).toBe('F32');
     expect(file.metadata['ssh_peft.format']).toBe('ssh-peft-adapter');
-    expect(file.metadata['ssh_peft.version']).toBe('1');
+    expect(file.metadata['ssh_peft.version']).toBe('2');
+    expect(file.metadata['ssh_peft.digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it('reads U32 indices written by other tools', () => {
@@ -116,11 +130,11 @@ describe('decodeAdapter bad input (typed errors naming file, tensor, offset, val
 
   it('unknown format version', () => {
     const bytes = rebuild(base(), (m) => {
-      m['ssh_peft.version'] = '2';
+      m['ssh_peft.version'] = '3';
     });
     const e = formatError(() => decodeAdapter(bytes));
     expect(e.key).toBe('ssh_peft.version');
-    expect(e.message).toMatch(/unknown format version "2" \(this reader supports version 1\)/);
+    expect(e.message).toMatch(/unknown format version "3" \(this reader supports versions 1 and 2\)/);
   });
 
   it('index ≥ rows·cols (low word and I64 high word) with the element byte offset', () => {

@@ -5,7 +5,7 @@ import { AdapterValidationError, createAdapter, decodeAdapter, deltaWeight, enco
 /** A hand-made plan (the fields createAdapter reads), for shapes and positions chosen by the test. */
 function planOf(layers: Array<{ name: string; rows: number; cols: number; indices: number[] }>, options: Record<string, unknown> = { seed: 5 }): SelectionPlan {
   return {
-    version: 1,
+    version: 2,
     options,
     layers: layers.map((l) => ({ ...l, indices: Uint32Array.from(l.indices), energyChosen: 0, capturedEnergy: 0, fingerprint: `fp-${l.name}` })),
   } as unknown as SelectionPlan;

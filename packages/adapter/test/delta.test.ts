@@ -29,7 +29,7 @@ const oneLayerArb = (maxDim: number) =>
           fc.array(fc.float({ min: -4, max: 4, noNaN: true }), { minLength: positions.length, maxLength: positions.length }).map(
             (coefs): SshAdapter => ({
               format: 'ssh-peft-adapter',
-              version: 1,
+              version: 2,
               config: { variant: s.variant, normalization: s.normalization, init: 'zeros', initStd: 0, seed: 0, selection: {}, metadata: {} },
               layers: [{ name: 'L', rows: s.rows, cols: s.cols, indices: Uint32Array.from(positions), coefficients: Float32Array.from(coefs), alpha: s.alpha, fingerprint: 'fp' }],
             }),
@@ -137,7 +137,7 @@ describe('mergeWeights / unmergeWeights', () => {
   it('refuses a wrong-size weight, an unknown layer, and a sum that overflows float32', () => {
     const a: SshAdapter = {
       format: 'ssh-peft-adapter',
-      version: 1,
+      version: 2,
       config: { variant: 'separable', normalization: 'forward', init: 'zeros', initStd: 0, seed: 0, selection: {}, metadata: {} },
       layers: [{ name: 'L', rows: 2, cols: 2, indices: new Uint32Array([0]), coefficients: new Float32Array([1]), alpha: 3e38, fingerprint: 'fp' }],
     };

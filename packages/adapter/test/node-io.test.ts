@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AdapterIntegrityError,
   AdapterFormatError,
   AdapterIOError,
   AdapterValidationError,
@@ -143,10 +144,12 @@ describe('saveAdapter / loadAdapter', () => {
     await writeFile(file, bytes);
     const before = await stat(file);
     const e = await loadAdapter(file).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(AdapterFormatError);
+    // The digest catches the damage before the value check would (NaN coefficient).
+    expect(e).toBeInstanceOf(AdapterIntegrityError);
     expect((e as AdapterFormatError).file).toBe(file);
-    expect((e as AdapterFormatError).tensor).toBe('enc.v.coefficients');
-    expect((e as AdapterFormatError).offset).toBe(bytes.length - 4);
+    expect((e as AdapterFormatError).key).toBe('ssh_peft.digest');
+    expect((e as Error).message).toContain(file);
+    expect((e as Error).message).toMatch(/contents changed after the file was written/);
     const after = await stat(file);
     expect(after.mtimeMs).toBe(before.mtimeMs);
     expect(await readFile(file)).toEqual(bytes);
@@ -177,9 +180,13 @@ describe('saveAdapter / loadAdapter', () => {
     const deepError = await loadAdapter(d).catch((x: unknown) => x);
     expect(deepError).toBeInstanceOf(AdapterFormatError);
     expect((deepError as AdapterFormatError).key).toBe('selection');
-    config.format_version = 2;
+    expect(config.format_version).toBe(2);
+    config.format_version = 1;
     await writeFile(configPath, JSON.stringify(config));
-    await expect(loadAdapter(d)).rejects.toThrow(/unknown format version 2/);
+    await expect(loadAdapter(d)).rejects.toThrow(/format_version.*1 disagrees with adapter_model.safetensors, which is format version 2/);
+    config.format_version = 3;
+    await writeFile(configPath, JSON.stringify(config));
+    await expect(loadAdapter(d)).rejects.toThrow(/unknown format version 3/);
     await rm(join(d, 'adapter_config.json'));
     await expect(loadAdapter(d)).rejects.toThrow(/adapter_config.json": does not exist/);
   });

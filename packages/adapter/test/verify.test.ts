@@ -10,7 +10,7 @@ const transposed = Float32Array.from({ length: rows * cols }, (_, i) => w0[(i % 
 function adapterFor(weights: Float32Array): SshAdapter {
   return {
     format: 'ssh-peft-adapter',
-    version: 1,
+    version: 2,
     config: { variant: 'separable', normalization: 'backward', init: 'zeros', initStd: 0, seed: 0, selection: {}, metadata: {} },
     layers: [{ name: 'dense', rows, cols, indices: new Uint32Array([1, 9]), coefficients: new Float32Array([1, 2]), alpha: 1, fingerprint: fingerprintWeights(weights, rows, cols) }],
   };
