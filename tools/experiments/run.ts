@@ -16,12 +16,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerBlockTile, registerLinearSegmentSum, registerLinearTileGradient, registerSshKernelsOnWasm } from '@ssh-peft/tfjs';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '@ssh-peft/adapter/node';
 import { BASE_COMMAND, FULL_CONFIG, QUICK_CONFIG, type ExperimentConfig } from './config';
 import { ExperimentError, ExperimentOptionError, ResultsFormatError } from './errors';
 import { methodGrid, SPECTRAL_ALPHA, type MethodEntry } from './methods';
@@ -93,10 +93,12 @@ function selectedMethods(): MethodEntry[] {
 }
 
 async function writeReport(results: ExperimentResults): Promise<void> {
-  writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  for (const task of results.tasks) writeFileAtomic(join(outDir, 'results', `${task.id}.svg`), await renderAccuracyPlot(task));
+  mkdirSync(join(outDir, 'results'), { recursive: true });
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  await writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`, { overwrite: true });
+  for (const task of results.tasks) await writeFileAtomic(join(outDir, 'results', `${task.id}.svg`), await renderAccuracyPlot(task), { overwrite: true });
   const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : '_No discussion written yet (docs/results/discussion.md)._';
-  writeFileAtomic(join(outDir, 'results.md'), renderResultsMarkdown(results, (t) => `results/${t.id}.svg`, notes));
+  await writeFileAtomic(join(outDir, 'results.md'), renderResultsMarkdown(results, (t) => `results/${t.id}.svg`, notes), { overwrite: true });
 }
 
 function loadResults(file: string): ExperimentResults {
@@ -205,7 +207,9 @@ async function main(): Promise<void> {
   if (childResult !== undefined) {
     if (taskIds.length !== 1) throw new ExperimentOptionError('--task-result needs exactly one task in --tasks');
     await useBackend();
-    writeFileAtomic(childResult, JSON.stringify(await runInProcess(taskIds[0], (l) => console.log(l))));
+    const result = JSON.stringify(await runInProcess(taskIds[0], (l) => console.log(l)));
+    mkdirSync(dirname(childResult), { recursive: true });
+    await writeFileAtomic(childResult, result, { overwrite: true });
     return;
   }
   selectedMethods(); // validates --methods before anything starts

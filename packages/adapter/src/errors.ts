@@ -164,3 +164,26 @@ export class AdapterIOError extends AdapterError {
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }
+
+/**
+ * An output path exists and is not a regular file or a symlink to one: a directory, FIFO,
+ * socket, device (e.g. `/dev/null`) or a dangling link. Writing would replace it with a file
+ * (as root, a device node) or fail half-way, so nothing is written. `kind` says what it is.
+ *
+ * @example
+ * ```ts
+ * import { AdapterOutputKindError } from '@ssh-peft/adapter';
+ * import { saveAdapter } from '@ssh-peft/adapter/node';
+ * await saveAdapter(adapter, '/dev/null.safetensors', { overwrite: true }).catch((e) => {
+ *   if (e instanceof AdapterOutputKindError) console.log(e.file, e.kind);
+ * });
+ * ```
+ */
+export class AdapterOutputKindError extends AdapterIOError {
+  readonly kind: string;
+
+  constructor(file: string, kind: string, options?: { cause?: unknown }) {
+    super(file, `is ${kind}, not a regular file; refusing to write over it (choose another output path)`, options);
+    this.kind = kind;
+  }
+}

@@ -10,7 +10,7 @@
  */
 export { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, SUPPORTED_ADAPTER_VERSIONS } from './types';
 export type { AdapterFormatVersion, SshAdapter, SshAdapterLayer, SshAdapterConfig, AdapterInit, JsonValue } from './types';
-export { AdapterError, AdapterFormatError, AdapterValidationError, AdapterMismatchError, AdapterIOError, AdapterIntegrityError, type FormatErrorLocation } from './errors';
+export { AdapterError, AdapterFormatError, AdapterValidationError, AdapterMismatchError, AdapterIOError, AdapterIntegrityError, AdapterOutputKindError, type FormatErrorLocation } from './errors';
 export { createAdapter, type CreateAdapterOptions } from './create';
 export { encodeAdapter, decodeAdapter, type DecodeAdapterOptions, type AdapterNotice } from './codec';
 export { computeAdapterDigest, DIGESTED_METADATA_KEYS, type DigestTensor } from './digest';

@@ -3,8 +3,9 @@
  * functions, so the package's main entry stays importable in browsers, where only
  * {@link encodeAdapter}/{@link decodeAdapter} are meant to be used.
  */
-import { type AtomicFs, errorCode, exists, temporaryPath, writeFileAtomic } from './atomic-write';
+import { type AtomicFs, errorCode, exists, syncDirectory, temporaryPath, writeFileAtomic } from './atomic-write';
 import { type AdapterNotice, decodeAdapter, encodeAdapter } from './codec';
+import { describeValue } from './describe-value';
 import { AdapterIOError, AdapterValidationError } from './errors';
 import { buildPeftConfig, checkPeftConfig, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE } from './peft-config';
 import type { SshAdapter } from './types';
@@ -51,6 +52,7 @@ const DEFAULT_MAX_BYTES = 2 ** 30;
  * ```
  */
 export async function saveAdapter(adapter: SshAdapter, path: string, options: SaveAdapterOptions = {}): Promise<SavedAdapter> {
+  checkArguments('saveAdapter', path, options);
   const bytes = encodeAdapter(adapter);
   const nodeFs = await import('node:fs/promises');
   const { resolve, dirname, basename } = await import('node:path');
@@ -61,8 +63,7 @@ export async function saveAdapter(adapter: SshAdapter, path: string, options: Sa
   if (target.endsWith('.safetensors')) {
     const dir = dirname(target);
     await ensureDirectory(nodeFs, dir);
-    await writeFileAtomic(fs, dir, basename(target), bytes, overwrite);
-    await syncDirectory(dir);
+    await writeFileAtomic(target, bytes, { fs, overwrite });
     return { layout: 'file', files: [target] };
   }
 
@@ -75,8 +76,8 @@ export async function saveAdapter(adapter: SshAdapter, path: string, options: Sa
     const tmpDir = temporaryPath(parent, basename(target));
     await ensureDirectory(nodeFs, tmpDir);
     try {
-      await writeFileAtomic(fs, tmpDir, PEFT_WEIGHTS_FILE, bytes, false);
-      await writeFileAtomic(fs, tmpDir, PEFT_CONFIG_FILE, configText, false);
+      await writeFileAtomic(`${tmpDir}/${PEFT_WEIGHTS_FILE}`, bytes, { fs });
+      await writeFileAtomic(`${tmpDir}/${PEFT_CONFIG_FILE}`, configText, { fs });
       await fs.rename(tmpDir, target);
     } catch (e) {
       await nodeFs.rm(tmpDir, { recursive: true, force: true });
@@ -92,8 +93,8 @@ export async function saveAdapter(adapter: SshAdapter, path: string, options: Sa
     for (const f of files) if (await exists(fs, f)) throw new AdapterIOError(f, 'already exists; pass { overwrite: true } to replace it');
   }
   // Weights first: a reader that sees the new config always finds matching weights or fails loudly.
-  await writeFileAtomic(fs, target, PEFT_WEIGHTS_FILE, bytes, overwrite);
-  await writeFileAtomic(fs, target, PEFT_CONFIG_FILE, configText, overwrite);
+  await writeFileAtomic(files[1]!, bytes, { fs, overwrite });
+  await writeFileAtomic(files[0]!, configText, { fs, overwrite });
   await syncDirectory(target);
   return { layout: 'directory', files };
 }
@@ -113,6 +114,10 @@ export async function saveAdapter(adapter: SshAdapter, path: string, options: Sa
  * ```
  */
 export async function loadAdapter(path: string, options: LoadAdapterOptions = {}): Promise<SshAdapter> {
+  checkArguments('loadAdapter', path, options);
+  if (options.onNotice !== undefined && typeof options.onNotice !== 'function') {
+    throw new AdapterValidationError('options.onNotice', `is ${describeValue(options.onNotice)}, expected a function`);
+  }
   const nodeFs = await import('node:fs/promises');
   const { resolve } = await import('node:path');
   const target = resolve(path);
@@ -131,6 +136,17 @@ export async function loadAdapter(path: string, options: LoadAdapterOptions = {}
 }
 
 type NodeFs = typeof import('node:fs/promises');
+
+/** Wrong argument types are typed errors here, not TypeErrors from deep inside node:path. */
+function checkArguments(fn: string, path: unknown, options: unknown): void {
+  if (typeof path !== 'string' || path === '') {
+    throw new AdapterValidationError('path', `${fn} needs a file or directory path (a non-empty string), got ${describeValue(path)}`);
+  }
+  if (path.includes('\0')) throw new AdapterValidationError('path', `${JSON.stringify(path)} contains a NUL byte`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new AdapterValidationError('options', `${fn} options must be an object, got ${describeValue(options)}`);
+  }
+}
 
 async function ensureDirectory(fs: NodeFs, dir: string): Promise<void> {
   try {
@@ -163,19 +179,4 @@ async function loadFile(fs: NodeFs, file: string, options: LoadAdapterOptions): 
     throw new AdapterIOError(file, `cannot be read (${(e as Error).message})`, { cause: e });
   }
   return decodeAdapter(bytes, { file, maxHeaderBytes: options.maxHeaderBytes, onNotice: options.onNotice });
-}
-
-/** fsync of a directory makes a rename durable; not every platform allows it, so failures are ignored. */
-async function syncDirectory(dir: string): Promise<void> {
-  const fs = await import('node:fs/promises');
-  try {
-    const handle = await fs.open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Windows cannot open directories; durability of the rename is then up to the OS.
-  }
 }

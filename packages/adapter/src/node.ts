@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
  * `@ssh-peft/adapter/node` — the Node-only half of `@ssh-peft/adapter`: saving and loading
- * adapter files (single `.safetensors` file or the PEFT directory layout) with atomic writes.
+ * adapter files (single `.safetensors` file or the PEFT directory layout) with atomic writes, and
+ * the project's one atomic file writer ({@link writeFileAtomic}) that every other package uses.
  *
  * Kept out of the main entry so that a browser bundle of `@ssh-peft/adapter` (and of every
  * package built on it) never sees `node:fs` or `node:path`.
@@ -14,4 +15,12 @@
  * ```
  */
 export { saveAdapter, loadAdapter, type SaveAdapterOptions, type LoadAdapterOptions, type SavedAdapter } from './node-io';
-export type { AtomicFs } from './atomic-write';
+export {
+  writeFileAtomic,
+  checkOutputPath,
+  checkOutputPathSync,
+  syncDirectory,
+  temporaryPath,
+  type AtomicFs,
+  type AtomicWriteOptions,
+} from './atomic-write';

@@ -7,7 +7,7 @@
  *   npx nx run cli:bench
  */
 import { mkdirSync } from 'node:fs';
-import { writeFileAtomic } from '../src/fs/atomic-write';
+import { writeFileAtomic } from '@ssh-peft/adapter/node';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -88,5 +88,5 @@ jobs: compare the ratio, not the absolute times. Command: \`npx nx run cli:bench
 `;
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'benchmarks', 'cli.md');
 mkdirSync(dirname(out), { recursive: true });
-writeFileAtomic(out, md);
+await writeFileAtomic(out, md, { overwrite: true });
 console.log(`wrote ${out}`);

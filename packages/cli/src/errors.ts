@@ -48,6 +48,29 @@ export class CliOutputExistsError extends CliError {
   }
 }
 
+/**
+ * An output path exists and is not a regular file (or a symlink to one): a directory, FIFO,
+ * socket or device. `--force` replaces files only; nothing is written.
+ */
+export class CliOutputKindError extends CliError {
+  readonly path: string;
+  readonly kind: string;
+  constructor(path: string, kind: string) {
+    super(`output ${path} is ${kind}, not a regular file; --force replaces files only (choose another output path)`);
+    this.path = path;
+    this.kind = kind;
+  }
+}
+
+/** The base-model cache root cannot be used (a file, not writable…); reported before any work. */
+export class CliCacheError extends CliError {
+  readonly path: string;
+  constructor(path: string, problem: string) {
+    super(`cache directory ${path} ${problem}; choose another with --cache-dir or SSH_PEFT_CACHE_DIR`);
+    this.path = path;
+  }
+}
+
 /** The MNIST digit files are missing or malformed. */
 export class MnistFormatError extends CliError {
   readonly file: string;

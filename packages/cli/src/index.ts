@@ -23,7 +23,6 @@ export { applyTargetTask, transformImage, TARGET_TASKS, TARGET_TASK_DESCRIPTIONS
 export { ModelCache, defaultCacheDirectory, type CacheEntry } from './cache/model-cache';
 export { modelToBytes, modelFromBytes, type ModelBytes } from './cache/model-artifacts';
 export { configHash, canonicalJson, bytesHash } from './cache/config-hash';
-export { writeFileAtomic } from './fs/atomic-write';
 export { StagedDirectory } from './fs/staged-directory';
 export { renderVegaLiteSvg } from './report/render-svg';
 export { lossCurvesSpec, accuracySpec, energyMapSpec, type LossPoint, type AccuracyBar, type EnergyMapInput } from './report/plots';

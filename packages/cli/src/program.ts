@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliIo, CommandContext, CommandOutput, GlobalFlags } from './cli-context';
-import { CliUsageError, ExitCode } from './errors';
+import { CliInterruptedError, CliUsageError, ExitCode } from './errors';
 import { exitCodeFor, formatError } from './format-error';
 import { installInterruptHandler } from './interrupt';
 import { silentProgress, terminalProgress } from './progress';
@@ -143,14 +143,21 @@ function flagsOf(argv: readonly string[]): GlobalFlags {
  */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
   const early = flagsOf(argv);
-  // `demo` is the default command: a command line of options only (`ssh-peft --quick`) runs it.
-  // (commander's isDefault would also swallow a mistyped command name as an argument of demo.)
-  const meta = new Set(['-h', '--help', '-V', '--version']);
-  if (argv.every((a) => a.startsWith('-') && !meta.has(a))) argv = ['demo', ...argv];
   let chosen: { action: Action; options: Record<string, unknown>; args: string[] } | undefined;
   const program = buildProgram(io, (action, options, args) => {
     chosen = { action, options, args };
   });
+  // No command: the usage, exit 2. The demo writes a report and a cache, so it runs only when asked
+  // for (`ssh-peft demo`, `npm start`).
+  if (!argv.some((a) => !a.startsWith('-'))) {
+    const meta = new Set(['-h', '--help', '-V', '--version']);
+    if (!argv.some((a) => meta.has(a))) {
+      io.stderr.write(program.helpInformation());
+      io.stderr.write('error: no command given (the demo is `ssh-peft demo`)\n');
+      if (early.json) io.stdout.write(`${JSON.stringify({ ok: false, error: { name: 'CliUsageError', message: 'no command given', exitCode: ExitCode.usage } })}\n`);
+      return ExitCode.usage;
+    }
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
@@ -165,7 +172,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   if (!chosen) return ExitCode.ok;
   const flags: GlobalFlags = { json: Boolean(chosen.options.json), verbose: Boolean(chosen.options.verbose), quiet: Boolean(chosen.options.quiet) };
   const scope = installInterruptHandler(() => {
-    if (!flags.quiet) io.stderr.write('\ninterrupt: stopping after the current step (Ctrl-C again to quit at once)\n');
+    if (!flags.quiet) io.stderr.write('\ninterrupt: stopping; nothing will be written (Ctrl-C again to quit at once)\n');
   });
   const progress = flags.json || flags.quiet ? silentProgress : terminalProgress(io.stderr as NodeJS.WriteStream);
   try {
@@ -174,6 +181,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     else io.stdout.write(output.text.endsWith('\n') ? output.text : `${output.text}\n`);
     return ExitCode.ok;
   } catch (error) {
+    // Whatever a Ctrl-C made the command throw (an AbortError from a library), it is an interruption: exit 130.
+    if (scope.signal.aborted && !(error instanceof CliInterruptedError)) return reportFailure(new CliInterruptedError(argv.find((a) => !a.startsWith('-')) ?? 'the command'), flags, io);
     return reportFailure(error, flags, io);
   } finally {
     scope.dispose();

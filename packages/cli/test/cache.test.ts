@@ -40,7 +40,7 @@ describe('ModelCache', () => {
     const model = tinyModel(3);
     const config = { seed: 3, steps: 10 };
     expect(cache.load('kind', config)).toBeNull();
-    const path = cache.save('kind', config, await modelToBytes(model), { losses: [1, 0.5] });
+    const path = await cache.save('kind', config, await modelToBytes(model), { losses: [1, 0.5] });
     expect(readdirSync(join(root, 'c'))).toEqual([path.split('/').pop()]);
     const hit = cache.load<{ losses: number[] }>('kind', config);
     expect(hit?.extras.losses).toEqual([1, 0.5]);

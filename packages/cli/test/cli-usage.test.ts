@@ -43,12 +43,12 @@ describe('usage errors exit with 2 and one line', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('names an unknown command as such (demo is the default only for an options-only line)', async () => {
+  it('names an unknown command as such; a line without a command is a usage error (no default command)', async () => {
     const r = await cli(['frobnicate'], dir);
     expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
     const flagsOnly = await cli(['--quick', '--no-such-flag'], dir);
     expect(flagsOnly.code).toBe(2);
-    expect(flagsOnly.stderr).toMatch(/unknown option '--no-such-flag'/);
+    expect(flagsOnly.stderr).toMatch(/error: no command given/);
   });
 
   it('--json turns a usage error into a JSON object on stdout', async () => {

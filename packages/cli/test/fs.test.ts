@@ -2,48 +2,47 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../src/fs/atomic-write';
 import { StagedDirectory } from '../src/fs/staged-directory';
 import { assertNotSameFile, assertOutputWritable } from '../src/fs/output-guard';
 import { readInputFile } from '../src/fs/read-input';
-import { CliInputError, CliOutputExistsError } from '../src/errors';
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { CliInputError, CliOutputExistsError, CliOutputKindError } from '../src/errors';
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
+}
 
 const root = mkdtempSync(join(tmpdir(), 'cli-fs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('atomic outputs', () => {
-  it('writeFileAtomic writes the whole file, replaces an old one and leaves no temporary file', () => {
-    const dir = join(root, 'atomic');
-    mkdirSync(dir);
-    writeFileAtomic(join(dir, 'a.txt'), 'first');
-    writeFileAtomic(join(dir, 'a.txt'), new Uint8Array([104, 105]));
-    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('hi');
-    expect(readdirSync(dir)).toEqual(['a.txt']);
-    expect(() => writeFileAtomic(join(dir, 'missing', 'b.txt'), 'x')).toThrow();
-    expect(readdirSync(dir)).toEqual(['a.txt']);
-  });
-
-  it('StagedDirectory publishes everything at once, or nothing', () => {
+  it('StagedDirectory publishes everything at once, or nothing', async () => {
     const target = join(root, 'report');
     const staged = StagedDirectory.create(target, { force: false });
-    staged.writeFile('one.txt', '1');
+    await staged.writeFile('one.txt', '1');
     expect(existsSync(target)).toBe(false);
-    staged.commit();
+    await staged.commit();
     expect(readFileSync(join(target, 'one.txt'), 'utf8')).toBe('1');
 
     expect(() => StagedDirectory.create(target, { force: false })).toThrow(CliOutputExistsError);
     const replaced = StagedDirectory.create(target, { force: true });
-    replaced.writeFile('two.txt', '2');
-    replaced.commit();
+    await replaced.writeFile('two.txt', '2');
+    await replaced.commit();
     expect(readdirSync(target)).toEqual(['two.txt']);
 
     const abandoned = StagedDirectory.create(join(root, 'never'), { force: false });
-    abandoned.writeFile('x.txt', 'x');
+    await abandoned.writeFile('x.txt', 'x');
     abandoned.discard();
     abandoned.discard();
     expect(existsSync(join(root, 'never'))).toBe(false);
     expect(readdirSync(root).filter((n) => n.includes('partial'))).toEqual([]);
-    expect(() => abandoned.writeFile('y', 'y')).toThrow(/already discarded/);
+    await expect(abandoned.writeFile('y', 'y')).rejects.toThrow(/already discarded/);
   });
 
   it('output guards refuse existing outputs without force, missing parents, and writing over the input', () => {
@@ -53,6 +52,27 @@ describe('atomic outputs', () => {
     expect(assertOutputWritable(file, true)).toBe(file);
     expect(() => assertOutputWritable(join(root, 'nope', 'x.json'), false)).toThrow(/output directory does not exist/);
     expect(() => assertNotSameFile(file, join(root, '.', 'exists.json'))).toThrow(/output path is the input file/);
+  });
+
+  it('output guards refuse, even with force, an output that is a directory, a FIFO, a socket or a device', () => {
+    const sub = join(root, 'a-directory');
+    mkdirSync(sub);
+    const fifo = join(root, 'a-fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const [path, kind] of [[sub, 'a directory'], [fifo, 'a FIFO'], ['/dev/null', 'a character device']] as const) {
+      for (const force of [false, true]) {
+        const e = catchError(() => assertOutputWritable(path, force)) as CliOutputKindError;
+        expect(e).toBeInstanceOf(CliOutputKindError);
+        expect(e.path).toBe(path);
+        expect(e.kind).toBe(kind);
+        expect(e.message).toBe(`output ${path} is ${kind}, not a regular file; --force replaces files only (choose another output path)`);
+      }
+    }
+    // A symlink to a regular file is fine: it is replaced as a link, its target is left alone.
+    const real = join(root, 'real.json');
+    writeFileSync(real, '{}');
+    symlinkSync(real, join(root, 'link.json'));
+    expect(assertOutputWritable(join(root, 'link.json'), true)).toBe(join(root, 'link.json'));
   });
 
   it('readInputFile names missing files and directories', () => {

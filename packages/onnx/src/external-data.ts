@@ -4,7 +4,8 @@
  * untrusted input, and a `location` such as `../../etc/shadow` or a symlink pointing out of the
  * directory must never make us read (or later copy) a file outside it.
  */
-import { open, realpath } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { OnnxExternalDataError } from './errors';
 import type { TensorProto } from './proto';
@@ -50,8 +51,11 @@ export function parseExternalRef(tensor: TensorProto): ExternalRef {
 }
 
 /**
- * Absolute real path of `location` under `baseDir`. Refuses absolute paths, drive letters, any `..`
- * segment, and (after resolving symlinks) anything not strictly inside the real `baseDir`.
+ * Absolute real path of `location` under `baseDir`, checked before anything is opened: refuses
+ * absolute paths, drive letters, any `..` segment, the model's directory itself (`.`), anything
+ * that (after resolving symlinks) is not strictly inside the real `baseDir`, and anything that is
+ * not a regular file — a directory (a raw EISDIR otherwise), a FIFO (reading would block forever),
+ * a socket or a device. Every error names the tensor and the location.
  */
 export async function resolveExternalLocation(baseDir: string, location: string, tensorName: string): Promise<string> {
   const where = `tensor ${JSON.stringify(tensorName)}: external data location ${JSON.stringify(location)}`;
@@ -63,16 +67,35 @@ export async function resolveExternalLocation(baseDir: string, location: string,
   }
   if (location.includes('\0')) throw new OnnxExternalDataError(`${where} contains a NUL byte; refused`);
   const realBase = await realpath(baseDir);
+  const candidate = resolve(baseDir, location);
+  if (candidate === resolve(baseDir)) {
+    throw new OnnxExternalDataError(`${where} names the model's directory itself, not a data file inside it; refused`);
+  }
   let real: string;
   try {
-    real = await realpath(resolve(baseDir, location));
+    real = await realpath(candidate);
   } catch (e) {
-    throw new OnnxExternalDataError(`${where}: file ${resolve(baseDir, location)} is missing (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    throw new OnnxExternalDataError(`${where}: file ${candidate} is missing (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+  }
+  if (real === realBase) {
+    throw new OnnxExternalDataError(`${where} resolves (through a symlink) to the model's directory ${realBase} itself, not a data file; refused`);
   }
   if (!real.startsWith(realBase + sep)) {
     throw new OnnxExternalDataError(`${where} resolves (through a symlink) to ${real}, outside the model's directory ${realBase}; refused`);
   }
+  const kind = describeKind(await stat(real));
+  if (kind !== 'regular file') throw new OnnxExternalDataError(`${where}: ${real} is ${kind}, not a regular file; refused`);
   return real;
+}
+
+function describeKind(s: Stats): string {
+  if (s.isFile()) return 'regular file';
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO (named pipe)';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  return 'a special file';
 }
 
 /**
@@ -88,9 +111,15 @@ export async function readExternalBytes(baseDir: string, tensor: TensorProto): P
   if (expected >= 0 && length !== expected) {
     throw new OnnxExternalDataError(`tensor ${JSON.stringify(name)}: external length ${length} ≠ ${expected} bytes needed by shape [${tensorDims(tensor)}]`);
   }
-  const handle = await open(file, 'r');
+  // O_NONBLOCK: should the file have been swapped for a FIFO since the check, open does not block
+  // (and the fstat below refuses it); on a regular file the flag changes nothing.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const { size } = await handle.stat();
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new OnnxExternalDataError(`tensor ${JSON.stringify(name)}: external data location ${JSON.stringify(ref.location)}: ${file} is ${describeKind(stats)}, not a regular file; refused`);
+    }
+    const { size } = stats;
     if (ref.offset + length > size) {
       throw new OnnxExternalDataError(
         `tensor ${JSON.stringify(name)}: external file ${file} has ${size} bytes, shorter than declared (offset ${ref.offset} + length ${length} = ${ref.offset + length})`,

@@ -17,6 +17,13 @@ export interface MergeAdapterOptions extends LocateOptions {
   baseDir?: string;
   /** Name recorded in the metadata entry (default: the adapter's `metadata.name`, else `"adapter"`). */
   adapterName?: string;
+  /**
+   * Cancels {@link mergeAdapter}/{@link mergeAdapterFile}: checked between layers and between
+   * blocks of rows (the event loop runs every ~20 ms so that a SIGINT handler can abort it), and
+   * before anything is published. Once aborted, nothing is written, no temporary file is left,
+   * and the signal's reason is thrown.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a merge did. */
@@ -40,26 +47,49 @@ export interface MergeReport {
  * ```
  */
 export function mergeIntoModel(model: ModelProto, adapter: SshAdapter, options: MergeAdapterOptions = {}): MergeReport {
+  const steps = mergeSteps(model, adapter, options);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/** Elements merged between two cancellation checks (about a millisecond of work). */
+const ELEMENTS_PER_STEP = 1 << 18;
+
+/**
+ * The merge as a sequence of short steps: locate and verify every layer, then per layer read W0,
+ * compute ΔW and add it in row blocks. It yields between steps so that the async callers can let a
+ * SIGINT arrive and check their AbortSignal; nothing in the model changes until the last step.
+ */
+function* mergeSteps(model: ModelProto, adapter: SshAdapter, options: MergeAdapterOptions): Generator<void, MergeReport> {
   try {
     validateAdapter(adapter);
   } catch (e) {
     throw new OnnxAdapterError(`invalid adapter: ${(e as Error).message}`, { cause: e });
   }
   const located = locateAdapterWeights(model, adapter, options);
-  const updates = located.map((entry) => {
+  const updates: Array<{ entry: LocatedWeight; raw: Uint8Array }> = [];
+  for (const entry of located) {
+    yield;
     const { layer, initializer, orientation } = entry;
     const stored = readTensorValues(initializer);
+    yield;
     const delta = deltaWeight64(adapter, layer.name);
+    yield;
     const merged = new Float64Array(stored.length);
-    if (orientation === 'matmul') {
-      for (let i = 0; i < merged.length; i++) merged[i] = stored[i]! + delta[i]!;
-    } else {
-      // Gemm transB=1 stores Wᵀ: element [j, i] of the stored matrix is W[i, j].
-      const { rows, cols } = layer;
-      for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) merged[j * rows + i] = stored[j * rows + i]! + delta[i * cols + j]!;
+    const { rows, cols } = layer;
+    const rowsPerStep = Math.max(1, Math.floor(ELEMENTS_PER_STEP / cols));
+    for (let r0 = 0; r0 < rows; r0 += rowsPerStep) {
+      const r1 = Math.min(rows, r0 + rowsPerStep);
+      if (orientation === 'matmul') {
+        for (let i = r0 * cols; i < r1 * cols; i++) merged[i] = stored[i]! + delta[i]!;
+      } else {
+        // Gemm transB=1 stores Wᵀ: element [j, i] of the stored matrix is W[i, j].
+        for (let j = 0; j < cols; j++) for (let i = r0; i < r1; i++) merged[j * rows + i] = stored[j * rows + i]! + delta[i * cols + j]!;
+      }
+      yield;
     }
-    return { entry, raw: encodeValues(merged, entry.dtype, initializer.name ?? '') };
-  });
+    updates.push({ entry, raw: encodeValues(merged, entry.dtype, initializer.name ?? '') });
+  }
+  yield;
   for (const { entry, raw } of updates) setRawData(entry.initializer, raw);
   recordMerge(model, adapter, options.adapterName);
   return {
@@ -67,6 +97,30 @@ export function mergeIntoModel(model: ModelProto, adapter: SshAdapter, options: 
     warnings: located.flatMap((l) => l.warnings),
     files: [],
   };
+}
+
+/**
+ * Runs {@link mergeSteps}, letting pending events run between steps (a SIGINT handler can then
+ * abort `signal`) and throwing the signal's reason as soon as it is aborted. Without a signal it
+ * runs straight through.
+ */
+async function mergeCancellable(model: ModelProto, adapter: SshAdapter, options: MergeAdapterOptions): Promise<MergeReport> {
+  const { signal } = options;
+  const steps = mergeSteps(model, adapter, options);
+  // -Infinity: the first step always lets pending events in, however fast the machine.
+  let last = -Infinity;
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (signal === undefined) continue;
+    signal.throwIfAborted();
+    // Yield to the event loop at most every ~20 ms: often enough to react within well under a second.
+    if (performance.now() - last > 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal.throwIfAborted();
+      last = performance.now();
+    }
+  }
 }
 
 function recordMerge(model: ModelProto, adapter: SshAdapter, adapterName: string | undefined): void {
@@ -113,7 +167,8 @@ async function resolveAdapter(adapter: SshAdapter | string): Promise<SshAdapter>
  */
 export async function mergeAdapter(model: Uint8Array | string, adapter: SshAdapter | string, options: MergeAdapterOptions = {}): Promise<Uint8Array> {
   const loaded = await loadOnnxModel(model, { baseDir: options.baseDir });
-  mergeIntoModel(loaded.model, await resolveAdapter(adapter), options);
+  await mergeCancellable(loaded.model, await resolveAdapter(adapter), options);
+  options.signal?.throwIfAborted();
   return encodeModel(loaded.model);
 }
 
@@ -139,9 +194,12 @@ export async function mergeAdapterFile(
   if (resolve(inputPath) === resolve(outputPath)) {
     throw new OnnxPathError(`output path ${resolve(outputPath)} equals the input path; the input model is never modified, choose another output`);
   }
+  options.signal?.throwIfAborted();
   const loaded = await loadOnnxModel(inputPath);
-  const report = mergeIntoModel(loaded.model, await resolveAdapter(adapter), options);
+  options.signal?.throwIfAborted();
+  const report = await mergeCancellable(loaded.model, await resolveAdapter(adapter), options);
   const files = await saveOnnxModel(loaded.model, outputPath, {
+    signal: options.signal,
     overwrite: options.overwrite,
     externalTensors: loaded.externalTensors,
     protectedFiles: [loaded.sourcePath!, ...loaded.externalFiles],

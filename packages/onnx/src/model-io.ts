@@ -1,7 +1,8 @@
 /** Loading ONNX models from bytes or paths (external data pulled into memory) and writing them back. */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, rm, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
+import { AdapterIOError } from '@ssh-peft/adapter';
+import { checkOutputPath, writeFileAtomic } from '@ssh-peft/adapter/node';
 import { OnnxExternalDataError, OnnxPathError } from './errors';
 import { EXTERNAL, isExternal, readExternalBytes } from './external-data';
 import { decodeModel, encodeModel, type ModelProto, type TensorProto } from './proto';
@@ -96,6 +97,8 @@ export interface SaveModelOptions {
   externalTensors?: ReadonlySet<string>;
   /** Files that must never be written to (the inputs). */
   protectedFiles?: Iterable<string>;
+  /** Once aborted, nothing is published (temporary files are removed) and the signal's reason is thrown. */
+  signal?: AbortSignal;
 }
 
 async function realOrResolved(path: string): Promise<string> {
@@ -116,6 +119,16 @@ async function exists(path: string): Promise<boolean> {
 }
 
 const ALIGN = 64;
+
+/** The atomic writer's I/O errors (existing output, a directory or device in the way) as this package's OnnxPathError. */
+async function asPathError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof AdapterIOError) throw new OnnxPathError(`output ${e.message.replace(/^file /, '')}`, { cause: e });
+    throw e;
+  }
+}
 
 /**
  * Writes a model atomically. Tensors listed in `externalTensors` go to `<output>.data` next to the
@@ -143,6 +156,7 @@ export async function saveOnnxModel(model: ModelProto, outputPath: string, optio
       throw new OnnxPathError(`output ${target} is the input model or one of its external data files; choose another output path (inputs are never modified)`);
     }
     if (!options.overwrite && (await exists(target))) throw new OnnxPathError(`output ${target} already exists; pass overwrite: true to replace it`);
+    await asPathError(checkOutputPath(target));
   }
   const saved = external.map((t) => ({ tensor: t, raw: t.rawData! }));
   try {
@@ -163,9 +177,20 @@ export async function saveOnnxModel(model: ModelProto, outputPath: string, optio
         chunks.push(raw);
         offset += raw.length;
       }
-      await writeFileAtomic(dataPath, chunks);
+      const dataIsNew = !(await exists(dataPath));
+      await asPathError(writeFileAtomic(dataPath, chunks, { overwrite: options.overwrite, signal: options.signal }));
+      try {
+        options.signal?.throwIfAborted();
+        await asPathError(writeFileAtomic(output, [encodeModel(model)], { overwrite: options.overwrite, signal: options.signal }));
+      } catch (e) {
+        // The model never appeared: a data file it would have pointed to must not stay behind either.
+        if (dataIsNew) await rm(dataPath, { force: true });
+        throw e;
+      }
+    } else {
+      options.signal?.throwIfAborted();
+      await asPathError(writeFileAtomic(output, [encodeModel(model)], { overwrite: options.overwrite, signal: options.signal }));
     }
-    await writeFileAtomic(output, [encodeModel(model)]);
   } finally {
     for (const { tensor, raw } of saved) {
       tensor.rawData = raw;

@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { fingerprintWeights, selectSpectrum, type SelectionOptions } from '@ssh-peft/selection';
 import { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, createAdapter, type SshAdapter } from '@ssh-peft/adapter';
 import type { Normalization, Variant2D } from '@ssh-peft/hartley';
-import { SshAdapterMismatchError, SshBudgetError, SshOptionError, SshTargetError } from './errors';
+import { SshAdapterMismatchError, SshBudgetError, SshOptionError, SshTargetError, SshTfjsError } from './errors';
 import { SshDense } from './layers/ssh-dense';
 import type { SshPath } from './ops/ssh-linear';
 import { SshHandle } from './ssh-handle';
@@ -58,6 +58,89 @@ export interface ApplySshOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Every key {@link ApplySshOptions} has: anything else is a misspelling, refused with the nearest valid key. */
+const OPTION_KEYS = [
+  'targets', 'strategy', 'perLayer', 'budget', 'energyRatio', 'score', 'minPerLayer', 'maxPerLayer', 'alpha', 'seed', 'init',
+  'variant', 'normalization', 'trainable', 'adapterName', 'path', 'checkFinite', 'metadata', 'onProgress',
+] as const satisfies ReadonlyArray<keyof ApplySshOptions>;
+
+/** Edit distance with adjacent transpositions (optimal string alignment): `alhpa` is 1 from `alpha`. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The valid option key closest to `key` (case-insensitive edit distance). */
+export function nearestOptionKey(key: string): string {
+  let best: string = OPTION_KEYS[0];
+  let bestDistance = Infinity;
+  for (const candidate of OPTION_KEYS) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function checkOptionTypes(options: ApplySshOptions): void {
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new SshOptionError(`applySSH: unknown option ${JSON.stringify(key)} (did you mean ${JSON.stringify(nearestOptionKey(key))}?)`);
+    }
+  }
+  const oneOf = (name: keyof ApplySshOptions, allowed: readonly string[]) => {
+    const value = options[name];
+    if (value !== undefined && !allowed.includes(value as string)) {
+      throw new SshOptionError(`applySSH: ${name} must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeOption(value)}`);
+    }
+  };
+  oneOf('path', ['auto', 'factored', 'dense']);
+  oneOf('variant', ['separable', 'true']);
+  oneOf('normalization', ['backward', 'ortho', 'forward']);
+  oneOf('score', ['energy', 'relative-energy']);
+  const { energyRatio, checkFinite, adapterName, metadata, onProgress } = options;
+  if (energyRatio !== undefined && !(typeof energyRatio === 'number' && energyRatio >= 0 && energyRatio <= 1)) {
+    throw new SshOptionError(`applySSH: energyRatio must be a number in [0, 1], got ${describeOption(energyRatio)}`);
+  }
+  positiveInt(options.minPerLayer, 'minPerLayer');
+  positiveInt(options.maxPerLayer, 'maxPerLayer');
+  if (checkFinite !== undefined && typeof checkFinite !== 'boolean') throw new SshOptionError(`applySSH: checkFinite must be a boolean, got ${describeOption(checkFinite)}`);
+  if (adapterName !== undefined && (typeof adapterName !== 'string' || adapterName === '')) {
+    throw new SshOptionError(`applySSH: adapterName must be a non-empty string, got ${describeOption(adapterName)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new SshOptionError(`applySSH: onProgress must be a function, got ${describeOption(onProgress)}`);
+  if (metadata !== undefined) {
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new SshOptionError(`applySSH: metadata must be an object of strings, got ${describeOption(metadata)}`);
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== 'string') throw new SshOptionError(`applySSH: metadata[${JSON.stringify(k)}] must be a string, got ${describeOption(v)}`);
+    }
+  }
+}
+
+function describeOption(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+/** Wraps an error of another package (selection, adapter, tfjs itself) as an SshTfjsError with the original as `cause`. */
+function asSshTfjsError(e: unknown): SshTfjsError {
+  if (e instanceof SshTfjsError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  const name = e instanceof Error ? e.name : '';
+  if (/Option|Validation/.test(name)) return new SshOptionError(`applySSH: ${message}`, { cause: e });
+  return new SshTfjsError(`applySSH: ${name ? `${name}: ` : ''}${message}`, { cause: e });
+}
+
 function positiveInt(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new SshOptionError(`applySSH: ${name} must be a positive integer, got ${String(value)}`);
@@ -69,6 +152,12 @@ function positiveInt(value: unknown, name: string): number | undefined {
  * coefficients (plus the layers listed in `trainable`) with the usual `compile`/`fit`.
  * The returned model shares every non-adapted layer object with `model`.
  *
+ * Every error it throws is an {@link SshTfjsError} (an error of another package, e.g. the
+ * selection's, is wrapped with the original as `cause`); unknown option keys are refused with
+ * the nearest valid one (`alhpa` → did you mean `alpha`?), and every option is checked before
+ * any work.
+ *
+ * @throws {SshOptionError} for an unknown option key or a wrong option value or type.
  * @throws {SshTargetError} when `targets` matches nothing (the message lists the Dense layers) or a non-Dense layer.
  * @throws {SshBudgetError} when more positions are asked than the targets hold.
  * @example
@@ -79,8 +168,17 @@ function positiveInt(value: unknown, name: string): number | undefined {
  * ```
  */
 export async function applySSH(model: tfl.LayersModel, options: ApplySshOptions): Promise<SshHandle> {
+  try {
+    return await applySshChecked(model, options);
+  } catch (e) {
+    throw asSshTfjsError(e);
+  }
+}
+
+async function applySshChecked(model: tfl.LayersModel, options: ApplySshOptions): Promise<SshHandle> {
   if (!(model instanceof tfl.LayersModel)) throw new SshOptionError('applySSH: model must be a tf.LayersModel');
   if (options === null || typeof options !== 'object') throw new SshOptionError('applySSH: options are required ({ targets, perLayer | budget, … })');
+  checkOptionTypes(options);
   const perLayer = positiveInt(options.perLayer, 'perLayer');
   const budget = positiveInt(options.budget, 'budget');
   const strategy = options.strategy ?? (budget !== undefined && perLayer === undefined ? 'global' : 'per-layer');

@@ -5,8 +5,9 @@
 
 /** Base class: `instanceof SshTfjsError` catches every error this package throws on bad input. */
 export class SshTfjsError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `options.cause`: the underlying error when this one wraps another package's. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

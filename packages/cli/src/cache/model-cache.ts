@@ -3,18 +3,24 @@
  * the weights (model and training configuration, data fingerprint, seed). An entry is a
  * directory `<root>/<kind>-<hash>/` with `model.json` (topology, weight specs, the full
  * configuration it was trained from, extras such as the loss curve, SHA-256 of the weights)
- * and `weights.bin`. It is staged and renamed into place, so a reader never sees a
- * half-written entry. A damaged entry (hash mismatch, unreadable JSON) counts as a miss.
+ * and `weights.bin`, and nothing else. It is staged and renamed into place, so a reader never sees a
+ * half-written entry. An entry is verified as a whole before it is used: the file list, the
+ * manifest's structure, the configuration (the recipe) it was built from, the SHA-256 of the
+ * weights, and a SHA-256 over the whole manifest, so an edited `model.json` (swapped weight names,
+ * a changed activation, a missing field) is a miss and the model is rebuilt — never used, never a
+ * crash.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
+import { CliCacheError } from '../errors';
 import { StagedDirectory } from '../fs/staged-directory';
 import { bytesHash, canonicalJson, configHash } from './config-hash';
 import type { ModelBytes } from './model-artifacts';
 
-const ENTRY_FORMAT = 'ssh-peft-model-cache/1';
+const ENTRY_FORMAT = 'ssh-peft-model-cache/2';
+const ENTRY_FILES = ['model.json', 'weights.bin'];
 
 /**
  * Default cache root: `$SSH_PEFT_CACHE_DIR`, else `node_modules/.cache/ssh-peft` of the
@@ -42,6 +48,38 @@ interface EntryManifest {
   weightsSha256: string;
   modelTopology: unknown;
   weightSpecs: tf.io.WeightsManifestEntry[];
+  /** SHA-256 of the canonical JSON of every other field: any edit of model.json is detected. */
+  manifestSha256: string;
+}
+
+/** What {@link ModelCache.lookup} found: the entry, or why there is none usable. */
+export type CacheLookup<E> = { hit: CacheEntry<E>; reason?: undefined } | { hit?: undefined; reason: string; absent: boolean };
+
+function manifestDigest(manifest: Omit<EntryManifest, 'manifestSha256'>): string {
+  const { format, key, config, extras, weightsSha256, modelTopology, weightSpecs } = manifest;
+  return bytesHash(new TextEncoder().encode(canonicalJson({ format, key, config, extras, weightsSha256, modelTopology, weightSpecs })));
+}
+
+/** The structural problem of a parsed manifest against `weights`, or undefined. */
+function manifestProblem(manifest: unknown, weightBytes: number): string | undefined {
+  if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) return 'model.json is not a JSON object';
+  const m = manifest as Record<string, unknown>;
+  for (const field of ['format', 'key', 'config', 'extras', 'weightsSha256', 'modelTopology', 'weightSpecs', 'manifestSha256']) {
+    if (!(field in m) || m[field] === undefined) return `model.json has no ${field}`;
+  }
+  if (m.modelTopology === null || typeof m.modelTopology !== 'object') return 'model.json: modelTopology is not an object';
+  if (m.extras === null || typeof m.extras !== 'object') return 'model.json: extras is not an object';
+  if (!Array.isArray(m.weightSpecs)) return 'model.json: weightSpecs is not an array';
+  let elements = 0;
+  for (const [i, spec] of (m.weightSpecs as unknown[]).entries()) {
+    const s = spec as Record<string, unknown> | null;
+    if (s === null || typeof s !== 'object' || typeof s.name !== 'string') return `model.json: weightSpecs[${i}] has no name`;
+    if (s.dtype !== 'float32') return `model.json: weightSpecs[${i}] (${s.name}) has dtype ${String(s.dtype)}, expected float32`;
+    if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) return `model.json: weightSpecs[${i}] (${s.name}) has an invalid shape`;
+    elements += (s.shape as number[]).reduce((a, b) => a * b, 1);
+  }
+  if (elements * 4 !== weightBytes) return `model.json: weight specs need ${elements * 4} bytes, weights.bin has ${weightBytes}`;
+  return undefined;
 }
 
 /** A cache hit: the model's bytes and what was stored alongside. */
@@ -58,7 +96,7 @@ export interface CacheEntry<E> {
  * ```ts
  * const cache = new ModelCache(defaultCacheDirectory());
  * const hit = cache.load('base-vit', config);
- * if (!hit) cache.save('base-vit', config, await modelToBytes(model), { losses });
+ * if (!hit) await cache.save('base-vit', config, await modelToBytes(model), { losses });
  * ```
  */
 export class ModelCache {
@@ -77,31 +115,75 @@ export class ModelCache {
     return join(this.root, `${kind}-${configHash(config)}`);
   }
 
-  /** The entry for `config`, or `null` on a miss (absent, damaged, or another configuration with the same short hash). */
-  load<E>(kind: string, config: unknown): CacheEntry<E> | null {
+  /**
+   * Before any work: the cache root must be a directory this process can create files in
+   * (created if missing). Throws {@link CliCacheError} naming the root and the problem, so a run
+   * never pretrains for a minute and then fails to store the result.
+   */
+  assertUsable(): void {
+    if (existsSync(this.root) && !statSync(this.root).isDirectory()) {
+      throw new CliCacheError(this.root, 'exists and is not a directory');
+    }
+    try {
+      mkdirSync(this.root, { recursive: true });
+      accessSync(this.root, constants.W_OK | constants.X_OK);
+    } catch (e) {
+      throw new CliCacheError(this.root, `cannot be used (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+
+  /**
+   * The entry for `config`, verified as a whole, or why it cannot be used: absent, a file list
+   * other than model.json + weights.bin, unreadable or malformed JSON, another configuration,
+   * weights or manifest that do not match their SHA-256. Never throws for a bad entry.
+   */
+  lookup<E>(kind: string, config: unknown): CacheLookup<E> {
     const path = this.entryPath(kind, config);
+    if (!existsSync(path)) return { reason: 'no entry', absent: true };
+    const miss = (reason: string): CacheLookup<E> => ({ reason, absent: false });
     let manifest: EntryManifest;
     let weights: Buffer;
     try {
-      manifest = JSON.parse(readFileSync(join(path, 'model.json'), 'utf8')) as EntryManifest;
+      const files = readdirSync(path).sort();
+      if (files.join('\n') !== ENTRY_FILES.join('\n')) return miss(`the entry holds ${JSON.stringify(files)}, expected ${JSON.stringify(ENTRY_FILES)}`);
       weights = readFileSync(join(path, 'weights.bin'));
-    } catch {
-      return null;
+      manifest = JSON.parse(readFileSync(join(path, 'model.json'), 'utf8')) as EntryManifest;
+    } catch (e) {
+      return miss(`unreadable (${(e as Error).message})`);
     }
-    if (manifest.format !== ENTRY_FORMAT || canonicalJson(manifest.config) !== canonicalJson(config)) return null;
-    if (bytesHash(weights) !== manifest.weightsSha256) return null;
+    const problem = manifestProblem(manifest, weights.length);
+    if (problem) return miss(problem);
+    if (manifest.format !== ENTRY_FORMAT) return miss(`format ${JSON.stringify(manifest.format)}, expected ${ENTRY_FORMAT}`);
+    let sameConfig: boolean;
+    let digest: string;
+    try {
+      sameConfig = canonicalJson(manifest.config) === canonicalJson(config);
+      digest = manifestDigest(manifest);
+    } catch (e) {
+      return miss(`model.json: ${(e as Error).message}`);
+    }
+    if (!sameConfig) return miss('built from another configuration');
+    if (bytesHash(weights) !== manifest.weightsSha256) return miss('weights.bin does not match its SHA-256');
+    if (digest !== manifest.manifestSha256) return miss('model.json was changed after it was written (its SHA-256 does not match)');
     return {
-      bytes: { modelTopology: manifest.modelTopology, weightSpecs: manifest.weightSpecs, weights: new Uint8Array(weights) },
-      extras: manifest.extras as E,
-      path,
+      hit: {
+        bytes: { modelTopology: manifest.modelTopology, weightSpecs: manifest.weightSpecs, weights: new Uint8Array(weights) },
+        extras: manifest.extras as E,
+        path,
+      },
     };
   }
 
+  /** The entry for `config`, or `null` on a miss (see {@link ModelCache.lookup} for why). */
+  load<E>(kind: string, config: unknown): CacheEntry<E> | null {
+    return this.lookup<E>(kind, config).hit ?? null;
+  }
+
   /** Stores a model under `config`; returns the entry directory. Concurrent writers are harmless (last rename wins). */
-  save(kind: string, config: unknown, bytes: ModelBytes, extras: unknown): string {
+  async save(kind: string, config: unknown, bytes: ModelBytes, extras: unknown): Promise<string> {
     const path = this.entryPath(kind, config);
     mkdirSync(this.root, { recursive: true });
-    const manifest: EntryManifest = {
+    const unsigned = {
       format: ENTRY_FORMAT,
       key: configHash(config),
       config,
@@ -110,11 +192,12 @@ export class ModelCache {
       modelTopology: bytes.modelTopology,
       weightSpecs: bytes.weightSpecs,
     };
+    const manifest: EntryManifest = { ...unsigned, manifestSha256: manifestDigest(unsigned) };
     const staged = StagedDirectory.create(path, { force: true });
     try {
-      staged.writeFile('weights.bin', bytes.weights);
-      staged.writeFile('model.json', JSON.stringify(manifest));
-      staged.commit();
+      await staged.writeFile('weights.bin', bytes.weights);
+      await staged.writeFile('model.json', JSON.stringify(manifest));
+      await staged.commit();
     } finally {
       staged.discard();
     }

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { CommandContext, CommandOutput } from '../cli-context';
-import { defaultCacheDirectory } from '../cache/model-cache';
+import { defaultCacheDirectory, ModelCache } from '../cache/model-cache';
 import { CliOutputExistsError } from '../errors';
 import { existsSync } from 'node:fs';
 import type { TargetTask } from '../data/target-task';
@@ -33,11 +33,14 @@ export async function runDemoCommand(options: DemoOptions, _args: string[], cont
   const outDir = resolve(context.io.cwd, options.out);
   // Checked before any work: a long run must not fail at its very end.
   if (existsSync(outDir) && !options.force) throw new CliOutputExistsError(options.out);
+  const cacheDir = options.cacheDir ? resolve(context.io.cwd, options.cacheDir) : defaultCacheDirectory(context.io.cwd);
+  // Also before any work: a cache root that is a file or not writable would fail after pretraining.
+  new ModelCache(cacheDir).assertUsable();
   const config = demoConfig({ seed: options.seed, quick: options.quick, task: options.task, budget: options.budget, steps: options.steps, headBaseline: options.headBaseline });
   const report = await runDemo(config, {
     outDir,
     force: options.force,
-    cacheDir: options.cacheDir ? resolve(context.io.cwd, options.cacheDir) : defaultCacheDirectory(context.io.cwd),
+    cacheDir,
     useCache: options.cache,
     progress: context.progress,
     signal: context.signal,

@@ -10,6 +10,7 @@ import { assertNotSameFile, assertOutputWritable } from '../fs/output-guard';
 import { readInputFile } from '../fs/read-input';
 import { modelFormatOf } from '../model-io/model-weights';
 import { CliUsageError } from '../errors';
+import { throwIfInterrupted } from '../interrupt';
 
 /** Parsed options of `merge`. */
 export interface MergeCommandOptions {
@@ -34,7 +35,7 @@ export function parseLayerMap(entries: readonly string[]): Map<string, string> {
 }
 
 /** Runs `merge`. */
-export async function runMergeCommand(options: MergeCommandOptions, _args: string[], _context: CommandContext): Promise<CommandOutput> {
+export async function runMergeCommand(options: MergeCommandOptions, _args: string[], context: CommandContext): Promise<CommandOutput> {
   if (modelFormatOf(options.model) !== 'onnx') throw new CliUsageError(`merge: --model must be an .onnx file, got ${options.model}`);
   const map = parseLayerMap(options.map);
   assertNotSameFile(options.model, options.out);
@@ -49,7 +50,16 @@ export async function runMergeCommand(options: MergeCommandOptions, _args: strin
   }
   // @ssh-peft/onnx maps graph names to layer names; the flag reads the other way round.
   const mapping = Object.fromEntries([...map].map(([layer, initializer]) => [initializer, layer]));
-  const report = await mergeAdapterFile(options.model, adapter, out, { mapping, overwrite: options.force });
+  throwIfInterrupted(context.signal, 'merge');
+  if (context.flags.verbose) context.progress.note(`merging ${adapter.layers.length} layer(s) into ${out}`);
+  let report;
+  try {
+    report = await mergeAdapterFile(options.model, adapter, out, { mapping, overwrite: options.force, signal: context.signal });
+  } catch (error) {
+    // Aborted by Ctrl-C: mergeAdapterFile has removed its temporary files and written nothing.
+    throwIfInterrupted(context.signal, 'merge');
+    throw error;
+  }
   const coefficients = adapter.layers.reduce((s, l) => s + l.indices.length, 0);
   return {
     json: { ok: true, out, layers: report.layers, warnings: report.warnings, files: report.files, coefficients },

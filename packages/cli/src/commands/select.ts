@@ -5,7 +5,7 @@
 import { DEFAULT_GLOBAL_SCORE, selectSpectrum, serializePlan, type GlobalScore, type SelectionOptions, type SelectionPlan } from '@ssh-peft/selection';
 import type { CommandContext, CommandOutput } from '../cli-context';
 import { CliUsageError } from '../errors';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomic } from '@ssh-peft/adapter/node';
 import { assertNotSameFile, assertOutputWritable } from '../fs/output-guard';
 import { throwIfInterrupted } from '../interrupt';
 import { readModelWeights } from '../model-io/model-weights';
@@ -67,7 +67,7 @@ export async function runSelectCommand(options: SelectOptions, _args: string[], 
     task.stop();
   }
   throwIfInterrupted(context.signal, 'selection');
-  writeFileAtomic(out, serializePlan(plan));
+  await writeFileAtomic(out, serializePlan(plan), { overwrite: options.force, signal: context.signal });
   const summary = planSummary(plan);
   return {
     json: { ok: true, out, ...summary.json },

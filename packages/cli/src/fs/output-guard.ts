@@ -1,13 +1,24 @@
+import * as fs from 'node:fs';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { CliInputError, CliOutputExistsError } from '../errors';
+import { AdapterOutputKindError } from '@ssh-peft/adapter';
+import { checkOutputPathSync } from '@ssh-peft/adapter/node';
+import { CliInputError, CliOutputExistsError, CliOutputKindError } from '../errors';
 
 /**
- * Refuses to overwrite an existing output unless `force`, and checks the parent directory
- * exists — before any work starts, so a long run never fails at its very end.
+ * Refuses to overwrite an existing output unless `force`, refuses an output that is not a
+ * regular file (or a symlink to one) even with `force` — a directory, FIFO, socket or device —
+ * and checks the parent directory exists; all before any work starts, so a long run never fails
+ * at its very end.
  */
 export function assertOutputWritable(path: string, force: boolean): string {
   const absolute = resolve(path);
+  try {
+    checkOutputPathSync(absolute, fs);
+  } catch (e) {
+    if (e instanceof AdapterOutputKindError) throw new CliOutputKindError(path, e.kind);
+    throw e;
+  }
   if (existsSync(absolute) && !force) throw new CliOutputExistsError(path);
   const parent = dirname(absolute);
   if (!existsSync(parent) || !statSync(parent).isDirectory()) {

@@ -3,9 +3,14 @@
  * complete, so an interrupted run leaves no partial report behind.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fsyncDirectory, temporarySibling, writeFileAtomic } from './atomic-write';
+import { basename, dirname, join, resolve } from 'node:path';
+import { syncDirectory, temporaryPath, writeFileAtomic } from '@ssh-peft/adapter/node';
 import { CliOutputExistsError } from '../errors';
+
+/** A hidden, unique sibling name of `path` (same directory, so renames never cross file systems). */
+function temporarySibling(path: string, tag: string): string {
+  return temporaryPath(dirname(path), basename(path), tag);
+}
 
 /**
  * Stages files for `target`; `commit()` publishes them all at once, `discard()` removes them.
@@ -13,8 +18,8 @@ import { CliOutputExistsError } from '../errors';
  * @example
  * ```ts
  * const out = StagedDirectory.create('report', { force: false });
- * out.writeFile('report.json', '{}');
- * out.commit(); // report/ appears complete, or not at all
+ * await out.writeFile('report.json', '{}');
+ * await out.commit(); // report/ appears complete, or not at all
  * ```
  */
 export class StagedDirectory {
@@ -42,17 +47,16 @@ export class StagedDirectory {
     return join(this.stagingPath, name);
   }
 
-  writeFile(name: string, data: string | Uint8Array): string {
+  /** Writes one file of the directory (with the project's atomic writer). */
+  async writeFile(name: string, data: string | Uint8Array): Promise<string> {
     if (this.state !== 'open') throw new Error(`staged directory ${this.target} is already ${this.state}`);
-    const path = this.pathOf(name);
-    writeFileAtomic(path, data);
-    return path;
+    return writeFileAtomic(this.pathOf(name), data);
   }
 
   /** Publishes the directory: an existing target (allowed by force) is moved aside, then removed. */
-  commit(): string {
+  async commit(): Promise<string> {
     if (this.state !== 'open') throw new Error(`staged directory ${this.target} is already ${this.state}`);
-    fsyncDirectory(this.stagingPath);
+    await syncDirectory(this.stagingPath);
     if (existsSync(this.target)) {
       if (!this.force) throw new CliOutputExistsError(this.target);
       const old = temporarySibling(this.target, 'old');
@@ -62,7 +66,7 @@ export class StagedDirectory {
     } else {
       renameSync(this.stagingPath, this.target);
     }
-    fsyncDirectory(dirname(this.target));
+    await syncDirectory(dirname(this.target));
     this.state = 'committed';
     return this.target;
   }

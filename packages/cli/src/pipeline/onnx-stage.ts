@@ -6,21 +6,21 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SshAdapter } from '@ssh-peft/adapter';
 import { decodeModel, mergeAdapter } from '@ssh-peft/onnx';
 import { exportLayersModelToOnnx } from '@ssh-peft/tfjs-onnx';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomic } from '@ssh-peft/adapter/node';
 export { runOnnxClassifier } from './onnx-run';
 
 /** File names of the ONNX models in the report folder. */
 export const ONNX_FILES = { base: 'base.onnx', merged: 'merged.onnx' } as const;
 
 /** Writes the base model as ONNX; returns its bytes and default-domain opset. */
-export function exportBaseToOnnx(model: tfl.LayersModel, path: string): { bytes: Uint8Array; opset: number | null } {
+export async function exportBaseToOnnx(model: tfl.LayersModel, path: string): Promise<{ bytes: Uint8Array; opset: number | null }> {
   const bytes = exportLayersModelToOnnx(model);
-  writeFileAtomic(path, bytes);
+  await writeFileAtomic(path, bytes);
   const opset = decodeModel(bytes, path).opsetImport?.find((o) => !o.domain)?.version;
   return { bytes, opset: opset === undefined || opset === null ? null : Number(opset) };
 }
 
 /** Writes `base` with `adapter` merged (layers found by name) to `path`. */
 export async function writeMergedOnnx(base: Uint8Array, adapter: SshAdapter, path: string): Promise<void> {
-  writeFileAtomic(path, await mergeAdapter(base, adapter));
+  await writeFileAtomic(path, await mergeAdapter(base, adapter));
 }

@@ -85,8 +85,13 @@ export async function pretrainBaseModel(
   }
 }
 
+function isCachedExtras(extras: unknown): extras is CachedExtras {
+  const e = extras as Partial<CachedExtras> | null;
+  return e !== null && typeof e === 'object' && Array.isArray(e.losses) && e.losses.every((l) => typeof l === 'number') && typeof e.seconds === 'number';
+}
+
 /**
- * The base model for `config`: from `cache` when present (unless `useCache` is false), else
+ * The base model for `config`: from `cache` when present and verified (unless `useCache` is false), else
  * pretrained and stored.
  */
 export async function obtainBaseModel(
@@ -97,14 +102,16 @@ export async function obtainBaseModel(
   const { cache, useCache, progress } = options;
   const cacheKey = cache.key(config);
   if (useCache) {
-    const hit = cache.load<CachedExtras>(BASE_MODEL_KIND, config);
-    if (hit) {
+    const { hit, reason } = cache.lookup<CachedExtras>(BASE_MODEL_KIND, config);
+    if (hit && isCachedExtras(hit.extras)) {
       progress.note(`base model: cache hit ${hit.path}`);
       return { bytes: hit.bytes, cached: true, cacheKey, losses: hit.extras.losses, seconds: hit.extras.seconds };
     }
+    const why = hit ? 'its extras are not a loss curve and a duration' : reason;
+    if (why !== 'no entry') progress.note(`base model: cache entry ${cache.entryPath(BASE_MODEL_KIND, config)} does not verify (${why}); pretraining again`);
   }
   const trained = await pretrainBaseModel(config, data, options);
-  const path = cache.save(BASE_MODEL_KIND, config, trained.bytes, { losses: trained.losses, seconds: trained.seconds } satisfies CachedExtras);
+  const path = await cache.save(BASE_MODEL_KIND, config, trained.bytes, { losses: trained.losses, seconds: trained.seconds } satisfies CachedExtras);
   progress.note(`base model: pretrained in ${trained.seconds.toFixed(1)} s, cached in ${path}`);
   return { ...trained, cached: false, cacheKey };
 }

@@ -149,11 +149,11 @@ export async function runDemo(config: DemoConfig, options: RunDemoOptions): Prom
       const same = inAdapter !== undefined && inAdapter.indices.length === planned.indices.length && inAdapter.indices.every((v, i) => v === planned.indices[i]);
       if (!same) throw new CliError(`internal: the selection plan and the adapter disagree on the positions of layer '${planned.name}'`);
     }
-    staged.writeFile('plan.json', serializePlan(plan));
+    await staged.writeFile('plan.json', serializePlan(plan));
     throwIfInterrupted(signal, 'export');
 
     // 7. ONNX: export the base, merge the adapter, run both in onnxruntime-node.
-    const onnxBase = exportBaseToOnnx(baseForSsh, staged.pathOf(ONNX_FILES.base));
+    const onnxBase = await exportBaseToOnnx(baseForSsh, staged.pathOf(ONNX_FILES.base));
     // Merge from the adapter file as written, so the file itself is what ONNX parity checks.
     await writeMergedOnnx(onnxBase.bytes, await loadAdapter(staged.pathOf('adapter.safetensors')), staged.pathOf(ONNX_FILES.merged));
     const onnxMerged = await runOnnxClassifier(staged.pathOf(ONNX_FILES.merged), testSet.images, testSet.count, MNIST_PIXELS);
@@ -246,7 +246,7 @@ export async function runDemo(config: DemoConfig, options: RunDemoOptions): Prom
     lap('report');
     report.seconds = (performance.now() - started) / 1000;
     await writeDemoReport(staged, report, { layer: shown.name, rows: shown.rows, cols: shown.cols, energy, chosen: shown.indices });
-    staged.commit();
+    await staged.commit();
     return report;
   } finally {
     staged.discard();

@@ -25,7 +25,7 @@ function lossPoints(report: DemoReport): LossPoint[] {
  * @example
  * ```ts
  * await writeDemoReport(staged, report, energyInput);
- * staged.commit();
+ * await staged.commit();
  * ```
  */
 export async function writeDemoReport(out: StagedDirectory, report: DemoReport, energy: EnergyMapInput): Promise<void> {
@@ -37,9 +37,9 @@ export async function writeDemoReport(out: StagedDirectory, report: DemoReport, 
     { label: `SSH (tfjs), ${report.trainableParams} params`, accuracy: report.adaptedAccuracy, trainableParams: report.trainableParams },
     { label: 'SSH merged, ONNX Runtime', accuracy: report.onnxAccuracy, trainableParams: report.trainableParams },
   ];
-  out.writeFile('loss-curves.svg', await renderVegaLiteSvg(lossCurvesSpec(lossPoints(report))));
-  out.writeFile('accuracy.svg', await renderVegaLiteSvg(accuracySpec(bars)));
-  out.writeFile('energy-map.svg', await renderVegaLiteSvg(energyMapSpec(energy)));
-  out.writeFile('report.md', demoMarkdown(report));
-  out.writeFile('report.json', `${JSON.stringify(report, null, 2)}\n`);
+  await out.writeFile('loss-curves.svg', await renderVegaLiteSvg(lossCurvesSpec(lossPoints(report))));
+  await out.writeFile('accuracy.svg', await renderVegaLiteSvg(accuracySpec(bars)));
+  await out.writeFile('energy-map.svg', await renderVegaLiteSvg(energyMapSpec(energy)));
+  await out.writeFile('report.md', demoMarkdown(report));
+  await out.writeFile('report.json', `${JSON.stringify(report, null, 2)}\n`);
 }
