@@ -58,14 +58,15 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 
 /**
  * Makes the fastest working backend active (or `forced`, when given and working) and
- * registers the SSH kernels for it.
+ * registers the SSH kernels for it. `excluded` are backends already found unable to run
+ * SSH here, with the reason.
  *
  * @example
  * ```ts
  * const { name, reason } = await chooseBackend();
  * ```
  */
-export async function chooseBackend(forced?: BackendName): Promise<BackendChoice> {
+export async function chooseBackend(forced?: BackendName, excluded: BackendChoice['skipped'] = []): Promise<BackendChoice> {
   tf.env().set('PROD', true);
   registerGpuKernels();
   setWasmPaths({
@@ -77,6 +78,11 @@ export async function chooseBackend(forced?: BackendName): Promise<BackendChoice
   const skipped: BackendChoice['skipped'] = [];
   const candidates = forced === undefined ? BACKEND_ORDER : [forced, ...BACKEND_ORDER.filter((b) => b !== forced)];
   for (const name of candidates) {
+    const known = excluded.find((e) => e.name === name);
+    if (known !== undefined) {
+      skipped.push(known);
+      continue;
+    }
     let why: string | null = null;
     if (name === 'webgpu') why = await webgpuUnavailable();
     if (name === 'webgl') why = webglUnavailable();

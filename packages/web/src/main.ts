@@ -6,6 +6,7 @@
  * when finished `document.body.dataset.state` is 'done' (or 'error', with the message on the
  * page) and `window.sshPeftDemo` holds the run's numbers.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_ORDER, chooseBackend, type BackendName } from './backend';
 import { invertDigits, type DigitSet } from './data/digit-pack';
 import { loadAssets } from './demo/assets';
@@ -31,6 +32,8 @@ export interface DemoResult {
   steps: number;
   stepsPerSecond: number;
   losses: number[];
+  /** Held-out accuracy after each evaluated step (step 0 = the base model). */
+  accuracies: Array<{ step: number; accuracy: number }>;
   /** Predicted class of every held-out (inverted) digit after adaptation, in file order. */
   testPredictions: number[];
 }
@@ -241,6 +244,7 @@ class DemoPage {
       steps: this.session.stepsDone,
       stepsPerSecond: this.trainingSeconds > 0 ? this.losses.length / this.trainingSeconds : 0,
       losses: [...this.losses],
+      accuracies: this.accuracies.map((a) => ({ ...a })),
       testPredictions: Array.from(final.classes),
     };
   }
@@ -310,24 +314,64 @@ class DemoPage {
   }
 }
 
+/** Everything the page needs from one backend, checked to run SSH there. */
+interface Prepared {
+  session: SshSession;
+  totalParams: number;
+  test: DigitSet;
+  source: number;
+  inverted: Predictions;
+}
+
+/** Loads, adapts and checks on the active backend; throws when SSH cannot run on it. */
+async function prepare(backend: BackendName): Promise<Prepared> {
+  say(`Loading the base model and the digits (${backend})…`);
+  const { model, adapt, test } = await loadAssets();
+  const totalParams = model.countParams();
+  say('Selecting spectral positions (global energy ranking over all attention and MLP weights)…');
+  const testInverted = invertDigits(test);
+  const session = await SshSession.create(model, invertDigits(adapt));
+  try {
+    say(`Checking that SSH trains on ${backend}…`);
+    await session.check(testInverted);
+    say('Evaluating the base model on upright and inverted held-out digits…');
+    // Coefficients start at zero, so the adapted model computes the base model exactly.
+    const source = (await predictDigits(session.handle.model, test)).accuracy;
+    const inverted = await predictDigits(session.handle.model, testInverted);
+    return { session, totalParams, test: testInverted, source, inverted };
+  } catch (error) {
+    session.dispose();
+    model.dispose();
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   setState('loading');
   window.addEventListener('unhandledrejection', (e) => fail(e.reason));
   window.addEventListener('error', (e) => fail(e.error ?? e.message));
   const params = new URLSearchParams(location.search);
   const steps = requestedSteps(params);
-  const backend = await chooseBackend(requestedBackend(params));
-  $('backend').textContent = backend.name;
-  $('backend-reason').textContent = `— ${backend.reason}`;
-  const { model, adapt, test } = await loadAssets();
-  const totalParams = model.countParams();
-  say('Evaluating the base model on upright and inverted held-out digits…');
-  const testInverted = invertDigits(test);
-  const source = (await predictDigits(model, test)).accuracy;
-  const inverted = await predictDigits(model, testInverted);
-  say('Selecting spectral positions (global energy ranking over all attention and MLP weights)…');
-  const session = await SshSession.create(model, invertDigits(adapt));
-  const page = new DemoPage(backend, session, testInverted, totalParams, { source, inverted }, steps);
+  const forced = requestedBackend(params);
+  const failed: Array<{ name: BackendName; why: string }> = [];
+  let backend = await chooseBackend(forced, failed);
+  let prepared: Prepared;
+  for (;;) {
+    $('backend').textContent = backend.name;
+    $('backend-reason').textContent = `— ${backend.reason}`;
+    try {
+      prepared = await prepare(backend.name);
+      break;
+    } catch (error) {
+      // A backend that starts but cannot run SSH's ops is skipped, with the reason shown.
+      if (backend.name === 'cpu') throw error;
+      failed.push({ name: backend.name, why: `SSH did not run on it (${(error as Error).message})` });
+      tf.disposeVariables();
+      backend = await chooseBackend(undefined, failed);
+    }
+  }
+  const { session, totalParams, test, source, inverted } = prepared;
+  const page = new DemoPage(backend, session, test, totalParams, { source, inverted }, steps);
   page.mount();
   say(
     `The base model gets ${percent(source)} of upright digits right but ${percent(inverted.accuracy)} of inverted ones. ` +

@@ -89,6 +89,30 @@ export class SshSession {
     return parameterCount(this.handle.model.trainableWeights);
   }
 
+  /**
+   * Runs everything training and evaluation will run — the adapted forward pass on a batch of
+   * `evaluationBatch` images and the coefficients' gradient on a training batch — without
+   * changing anything, so that a backend that cannot run SSH is found before the page uses it.
+   */
+  async check(images: DigitSet, evaluationBatch = 250): Promise<void> {
+    const rows = Math.min(evaluationBatch, images.count);
+    const outputs = tf.tidy(() => this.handle.model.predict(tf.tensor2d(images.images.subarray(0, rows * DIGIT_PIXELS), [rows, DIGIT_PIXELS])) as tf.Tensor);
+    const predicted = await outputs.data();
+    outputs.dispose();
+    if (!predicted.every(Number.isFinite)) throw new Error('the adapted model predicted a non-finite value');
+    const variables = this.handle.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const size = Math.min(DEMO_SETTINGS.batchSize, images.count);
+    const { value, grads } = tf.variableGrads(() => {
+      const x = tf.tensor2d(images.images.subarray(0, size * DIGIT_PIXELS), [size, DIGIT_PIXELS]);
+      return tf.mean(this.handle.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+    }, variables);
+    const gradients = Object.values(grads);
+    const sums = await Promise.all(gradients.map((g) => tf.sum(g).data()));
+    value.dispose();
+    tf.dispose(gradients);
+    if (!sums.every((s) => Number.isFinite(s[0]))) throw new Error('a coefficient gradient is not finite');
+  }
+
   /** One Adam step on the next batch; returns its loss. */
   async step(): Promise<number> {
     if (this.handle.merged) throw new Error('the adapter is merged into the weights: unmerge before training');
