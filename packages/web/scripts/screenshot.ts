@@ -1,9 +1,9 @@
 /**
  * Screenshot of the finished page for the README: builds nothing (run `npx nx run web:build`
  * first), serves dist on 127.0.0.1, trains `--steps` (default 80) in headless Chromium and
- * writes docs/web-demo.png.
+ * writes docs/web-demo.png (`--backend webgl` passes `?backend=webgl`).
  *
- *   npx tsx packages/web/scripts/screenshot.ts --steps 80
+ *   npx tsx packages/web/scripts/screenshot.ts --steps 80 --backend webgl
  */
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,8 @@ const CHROMIUM_ARGS = [
 
 const at = process.argv.indexOf('--steps');
 const steps = at > 0 ? Number(process.argv[at + 1]) : 80;
+const backendAt = process.argv.indexOf('--backend');
+const backend = backendAt > 0 ? `&backend=${process.argv[backendAt + 1]}` : '';
 const out = resolve(WEB_DIR, '../../docs/web-demo.png');
 const served = await serveStatic(resolve(WEB_DIR, 'dist'), 0);
 const profile = mkdtempSync(join(tmpdir(), 'ssh-peft-shot-'));
@@ -39,7 +41,7 @@ const context = await chromium.launchPersistentContext(profile, {
 });
 try {
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${served.url}?steps=${steps}&autostart=1`);
+  await page.goto(`${served.url}?steps=${steps}&autostart=1${backend}`, { timeout: 10 * 60_000 });
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), undefined, { timeout: 60 * 60_000, polling: 1000 });
   const state = await page.evaluate(() => document.body.dataset.state);
   if (state !== 'done') throw new Error(`the page ended in state ${state}: ${await page.textContent('#message')}`);
