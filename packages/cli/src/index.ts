@@ -29,6 +29,7 @@ export { lossCurvesSpec, accuracySpec, energyMapSpec, type LossPoint, type Accur
 export { spectralEnergy } from './report/spectral-energy';
 export { demoConfig, ADAPTED_LAYERS, type DemoConfig, type DemoOverrides, type PretrainConfig } from './pipeline/demo-config';
 export { runDemo, type RunDemoOptions } from './pipeline/run-demo';
+export { pretrainBaseModel, FROZEN_DURING_PRETRAINING } from './pipeline/pretrain';
 export type { DemoReport, ReportLayer } from './pipeline/demo-report';
 export { useBackend, type DemoBackend } from './train/backends';
 export { silentProgress, terminalProgress, type ProgressReporter, type ProgressTask } from './progress';
