@@ -15,6 +15,13 @@ export interface HartleyPlan2D {
   readonly backend: 'simd' | 'js';
   /** Unnormalised 2D DHT of the row-major `rows × cols` matrix `buf`, in place, times `scale` (default 1). */
   transform(buf: RealArray, scale?: number): void;
+  /**
+   * The same transform of `src` (left unchanged) into memory the package owns, returned as an
+   * array of src's type that is valid only until the next transform by any plan or function of
+   * this package. On the SIMD path (float32) the result stays in the WebAssembly memory, which
+   * saves a matrix-sized buffer and a copy; otherwise it is a new array.
+   */
+  transformToScratch<T extends RealArray>(src: T, scale?: number): T;
 }
 
 class Plan2D implements HartleyPlan2D {
@@ -51,6 +58,29 @@ class Plan2D implements HartleyPlan2D {
       if (this.variant === 'true') separableToTrue(buf, rows, cols);
       return;
     }
+    this.transformJs(buf, s);
+  }
+
+  transformToScratch<T extends RealArray>(src: T, scale?: number): T {
+    const fn = 'HartleyPlan2D.transformToScratch';
+    assertRealArray(fn, 'src', src);
+    const { rows, cols } = this;
+    if (src.length !== rows * cols) {
+      throw new HartleyRangeError(`${fn}: rows·cols (${rows}·${cols} = ${rows * cols}) ≠ src.length (${src.length})`);
+    }
+    const s = readScale(fn, 'scale', scale);
+    if (this.simd !== null && src instanceof Float32Array) {
+      const out = this.simd.transformToView(src, s);
+      if (this.variant === 'true') separableToTrue(out, rows, cols);
+      return out as T;
+    }
+    const out = src.slice() as T;
+    this.transformJs(out, s);
+    return out;
+  }
+
+  private transformJs(buf: RealArray, s: number): void {
+    const { rows, cols } = this;
     for (let r = 0, off = 0; r < rows; r++, off += cols) this.rowPlan.transformAt(buf, off, buf, off, 1);
     this.columns.apply(buf, s);
     if (this.variant === 'true') separableToTrue(buf, rows, cols);

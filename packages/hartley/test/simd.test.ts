@@ -77,6 +77,11 @@ describe('WebAssembly SIMD path (float32) against the JavaScript float64 path an
         createPlan2d(rows, cols, { variant }).transform(a, 0.25);
         createPlan2d(rows, cols, { variant, backend: 'js' }).transform(b, 0.25);
         expect(relErr(a, b)).toBeLessThanOrEqual(1e-5);
+        const plan = createPlan2d(rows, cols, { variant });
+        const scratch = plan.transformToScratch(w, 0.25);
+        expect(scratch).toBeInstanceOf(Float32Array);
+        expect(Array.from(scratch)).toEqual(Array.from(a));
+        expect(relErr(createPlan2d(rows, cols, { variant, backend: 'js' }).transformToScratch(w, 0.25), b)).toBe(0);
         const viaFunction = dht2d(w, rows, cols, { variant });
         expect(relErr(viaFunction, b.map((v) => v * 4))).toBeLessThanOrEqual(1e-5);
         if (rows * cols <= 4000) {

@@ -86,7 +86,6 @@ export function createWorkerPool(workers: number | undefined, options: ResolvedS
       failure ??= error;
       notify();
     });
-    worker.unref();
     slots.push(slot);
     return slot;
   };

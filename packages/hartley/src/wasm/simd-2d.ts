@@ -33,6 +33,14 @@ export class Simd2dKernel {
 
   /** buf ← scale · C_rows · buf · C_cols, in place. */
   transform(buf: Float32Array, scale: number): void {
+    buf.set(this.transformToView(buf, scale));
+  }
+
+  /**
+   * scale · C_rows · src · C_cols into the module's memory, returned as a view there: valid until
+   * the next transform of this package (which may reuse or grow the memory).
+   */
+  transformToView(src: Float32Array, scale: number): Float32Array {
     const { rt, rows, cols } = this;
     const matrixBytes = rows * cols * 4;
     const laneBytes = Math.max(cols * ROW_LANES, rows * COLUMN_LANES) * 4;
@@ -40,7 +48,7 @@ export class Simd2dKernel {
     const mat = rt.scratch(matrixBytes + laneBytes + oddBytes);
     const lane = mat + matrixBytes;
     const odd = lane + laneBytes;
-    rt.f32.set(buf, mat >> 2);
+    rt.f32.set(src, mat >> 2);
     const ex = rt.exports;
     const rowBytes = cols * 4;
     for (let r0 = 0; r0 < rows; r0 += ROW_LANES) {
@@ -57,6 +65,6 @@ export class Simd2dKernel {
       this.columnLanes.run(lane, COLUMN_LANES, odd);
       ex.scatterRows(lane, strip, cols, rows, COLUMN_LANES, valid, scale);
     }
-    buf.set(rt.f32.subarray(mat >> 2, (mat >> 2) + rows * cols));
+    return rt.f32.subarray(mat >> 2, (mat >> 2) + rows * cols);
   }
 }
