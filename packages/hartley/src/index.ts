@@ -25,3 +25,4 @@ export { dht2d, idht2d } from './transform2d';
 export { sparseIdht2d, sparseSpectrumProduct, sparseSpectrumGradient, type SparseProductOptions } from './sparse';
 export { normalizationFactor, type TransformDirection } from './normalization';
 export { createPlan2d, type HartleyPlan2D } from './plan2d';
+export { simdAvailable, loadSimd, setSimdEnabled } from './wasm/runtime';

@@ -4,6 +4,8 @@ import { RadixKernel } from './radix-plan';
 import type { HartleyPlan, PlanOptions, RealArray } from './types';
 import { assertRealArray, assertSize, describe, readScale } from './validate';
 import { HartleyRangeError, HartleyTypeError } from './errors';
+import { onSimdSwitch, simdRuntime } from './wasm/runtime';
+import { bothFloat32, Simd1dKernel } from './wasm/simd-1d';
 
 /**
  * Largest prime factor handled by a mixed-radix stage. A radix-R stage costs about
@@ -19,20 +21,35 @@ interface Kernel {
 class Plan implements HartleyPlan {
   readonly n: number;
   readonly algorithm: 'radix' | 'bluestein';
+  readonly backend: 'simd' | 'js';
   private readonly kernel: Kernel;
+  /** The float32 WebAssembly SIMD kernel, when the runtime has one for this length. */
+  private readonly simd: Simd1dKernel | null;
 
-  constructor(n: number, algorithm: 'radix' | 'bluestein') {
+  constructor(n: number, algorithm: 'radix' | 'bluestein', backend: 'auto' | 'simd' | 'js') {
     this.n = n;
     this.algorithm = algorithm;
     this.kernel = algorithm === 'radix' ? new RadixKernel(n) : new BluesteinKernel(n);
+    const rt = backend === 'js' ? null : simdRuntime();
+    if (backend === 'simd' && (rt === null || !Simd1dKernel.supports(n))) {
+      throw new HartleyTypeError(
+        rt === null
+          ? `createPlan: backend 'simd' requested but WebAssembly SIMD is unavailable (or switched off by setSimdEnabled(false))`
+          : `createPlan: backend 'simd' needs n = 4·L with every prime factor of L ≤ ${MAX_DIRECT_RADIX} and n ≥ 64, got n = ${n}`,
+      );
+    }
+    this.simd = rt !== null && Simd1dKernel.supports(n) ? new Simd1dKernel(rt, n) : null;
+    this.backend = this.simd === null ? 'js' : 'simd';
   }
 
   transformAt(src: RealArray, srcOffset: number, dst: RealArray, dstOffset: number, scale: number): void {
-    this.kernel.transform(src, srcOffset, 1, dst, dstOffset, 1, scale);
+    if (this.simd !== null && bothFloat32(src, dst)) this.simd.transform(src, srcOffset, 1, dst as Float32Array, dstOffset, 1, scale);
+    else this.kernel.transform(src, srcOffset, 1, dst, dstOffset, 1, scale);
   }
 
   transformStrided(src: RealArray, srcOffset: number, srcStride: number, dst: RealArray, dstOffset: number, dstStride: number, scale: number): void {
-    this.kernel.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);
+    if (this.simd !== null && bothFloat32(src, dst)) this.simd.transform(src, srcOffset, srcStride, dst as Float32Array, dstOffset, dstStride, scale);
+    else this.kernel.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);
   }
 
   transform(buf: RealArray, scale?: number): void {
@@ -86,11 +103,16 @@ const MAX_LENGTH = 2 ** 26;
 export function createPlan(n: number, options: PlanOptions = {}): HartleyPlan {
   assertSize('createPlan', 'n', n);
   if (n > MAX_LENGTH) throw new HartleyRangeError(`createPlan: n must be ≤ 2^26 (${MAX_LENGTH}), got ${n}`);
-  return new Plan(n, chooseAlgorithm(n, options.algorithm));
+  const backend = options.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'simd' && backend !== 'js') {
+    throw new HartleyTypeError(`createPlan: options.backend must be 'auto' | 'simd' | 'js', got ${describe(backend)}`);
+  }
+  return new Plan(n, chooseAlgorithm(n, options.algorithm), backend);
 }
 
 const CACHE_CAPACITY = 16;
 const cache = new Map<number, HartleyPlan>();
+onSimdSwitch(() => cache.clear());
 
 /** A plan for length n from a small LRU cache (the functional API's plans). */
 export function cachedPlan(n: number): HartleyPlan {

@@ -2,6 +2,8 @@ import { createColumnTransform, separableToTrue } from './columns';
 import { normalizationFactor } from './normalization';
 import { cachedPlan } from './plan';
 import type { Dht2dOptions, RealArray } from './types';
+import { simdRuntime } from './wasm/runtime';
+import { Simd2dKernel } from './wasm/simd-2d';
 import { assertMatrix, assertRealArray, readNormalization, readVariant } from './validate';
 
 function transform2d<T extends RealArray>(fn: string, data: T, rows: number, cols: number, options: Dht2dOptions, inverse: boolean): T {
@@ -10,8 +12,17 @@ function transform2d<T extends RealArray>(fn: string, data: T, rows: number, col
   const normalization = readNormalization(fn, options?.normalization);
   const variant = readVariant(fn, options?.variant);
   const out = data.slice() as T;
+  const scale = normalizationFactor(rows * cols, normalization, inverse ? 'idht' : 'dht');
+  if (out instanceof Float32Array) {
+    const rt = simdRuntime();
+    if (rt !== null && Simd2dKernel.supports(rows, cols)) {
+      new Simd2dKernel(rt, rows, cols).transform(out, scale);
+      if (variant === 'true') separableToTrue(out, rows, cols);
+      return out;
+    }
+  }
   cachedPlan(cols).transformRows(out, rows, 1);
-  createColumnTransform(rows, cols).apply(out, normalizationFactor(rows * cols, normalization, inverse ? 'idht' : 'dht'));
+  createColumnTransform(rows, cols).apply(out, scale);
   if (variant === 'true') separableToTrue(out, rows, cols);
   return out;
 }

@@ -56,6 +56,12 @@ export interface HartleyPlan {
   readonly n: number;
   /** Which algorithm the plan uses: `'radix'` (power of two / mixed radix) or `'bluestein'`. */
   readonly algorithm: 'radix' | 'bluestein';
+  /**
+   * `'simd'`: float32 data (source and destination both `Float32Array`) is transformed by the
+   * WebAssembly SIMD kernel in float32 arithmetic; float64 data always takes the JavaScript
+   * float64 path. `'js'`: everything takes the JavaScript path.
+   */
+  readonly backend: 'simd' | 'js';
   /** Transforms `buf` (length exactly `n`) in place, multiplying by `scale`. */
   transform(buf: RealArray, scale?: number): void;
   /** Transforms every row of a row-major `rows × n` matrix in place (`buf.length === rows·n`). */
@@ -81,6 +87,13 @@ export interface PlanOptions {
    * radix for lengths whose prime factors are all ≤ 67, Bluestein otherwise.
    */
   algorithm?: 'auto' | 'radix' | 'bluestein';
+  /**
+   * `'auto'` (default): the WebAssembly SIMD kernel for float32 data when the runtime supports it
+   * (see `simdAvailable`, `loadSimd`) and the length is n = 4·L with L's prime factors ≤ 67,
+   * n ≥ 64; the JavaScript kernel otherwise. `'simd'` requires it (error if unavailable); `'js'`
+   * never uses it.
+   */
+  backend?: 'auto' | 'simd' | 'js';
 }
 
 /** Options shared by the sparse-spectrum functions. */

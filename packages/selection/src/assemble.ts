@@ -1,3 +1,4 @@
+import { orderByPosition } from './radix-order';
 import type { PlannedLayer } from './types';
 
 /** What a strategy has decided for one layer, before the positions are sorted. */
@@ -30,9 +31,7 @@ export function assembleLayer(choice: LayerChoice): PlannedLayer {
   positions.set(choice.randomIndices, e);
   energies.set(choice.energyEnergies, 0);
   energies.set(choice.randomEnergies, e);
-  const order = new Uint32Array(m);
-  for (let i = 0; i < m; i++) order[i] = i;
-  order.sort((a, b) => positions[a]! - positions[b]!);
+  const order = orderByPosition(positions);
   const indices = new Uint32Array(m);
   let captured = 0;
   for (let i = 0; i < m; i++) {

@@ -5,12 +5,26 @@ import { createRandom, layerStreamSeed } from './random';
 import { drawOutside, firstOutside, PermutationStream, prefixHolding, type Draws, type RankBoundary } from './random-positions';
 import { better } from './ranked-heap';
 import type { LayerSelector, ScoredLayer } from './scored-layer';
-import { topEnergyPositions } from './top-energy';
+import { topEnergyPositions, type RankedPositions } from './top-energy';
 import type { GlobalScore, PlannedLayer, ResolvedSelectionOptions } from './types';
 
 /** Keys of the cross-layer pool: layer ordinal · 2^32 + rank within the layer (< 2^53 for < 2^21 layers). */
 const LAYER_STRIDE = 4294967296;
 const MAX_LAYERS = 2097152;
+
+/** A layer after the spectrum-dependent work of the global strategy ({@link GlobalSelector.prepare}). */
+export interface LayerEvidence {
+  readonly name: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly ordinal: number;
+  readonly fingerprint: string;
+  readonly totalEnergy: number;
+  /** The layer's best `kept` positions in rank order. */
+  readonly top: RankedPositions;
+  /** Its random draws, up to min(R, kept) entries outside the top set. */
+  readonly draws: Draws;
+}
 
 /** What is kept of a layer once its spectrum is gone: O(its current share of the budget). */
 interface LayerCandidates {
@@ -147,7 +161,34 @@ export class GlobalSelector implements LayerSelector {
     }
   }
 
+  /**
+   * The part of {@link add} that needs the spectrum and nothing of the other layers (so it can run
+   * on another thread): the layer's top `kept` positions, `kept` being the most it can ever hold
+   * (fixed by its ordinal), and its random draws up to min(R, kept) entries outside that top set.
+   * Every entry outside the top-`kept` set is outside any smaller top set, so these draws start
+   * with the ones {@link accept} would have drawn for the layer's actual share: the plan is the same.
+   */
+  static prepare(layer: ScoredLayer, options: ResolvedSelectionOptions): LayerEvidence {
+    const budget = options.budget!;
+    const positions = layer.rows * layer.cols;
+    const minPerLayer = options.minPerLayer ?? 0;
+    const layerCap = Math.min(positions, options.maxPerLayer ?? positions);
+    const extrasRoom = Math.max(0, budget - minPerLayer * (layer.ordinal + 1));
+    const kept = Math.max(0, Math.min(layerCap, minPerLayer + extrasRoom));
+    const top = topEnergyPositions(layer.spectrum, kept);
+    const randomTotal = budget - Math.floor(options.energyRatio * budget);
+    const boundary: RankBoundary | undefined = kept > 0 ? { energy: top.energies[kept - 1]!, index: top.indices[kept - 1]! } : undefined;
+    const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);
+    const draws = drawOutside(stream, layer.spectrum, boundary, Math.min(randomTotal, kept));
+    return { name: layer.name, rows: layer.rows, cols: layer.cols, ordinal: layer.ordinal, fingerprint: layer.fingerprint, totalEnergy: layer.totalEnergy, top, draws };
+  }
+
   add(layer: ScoredLayer): void {
+    this.accept(GlobalSelector.prepare(layer, this.options));
+  }
+
+  /** Takes a prepared layer into the ranking; layers must arrive in input order. */
+  accept(layer: LayerEvidence): void {
     const { budget, options } = this;
     const positions = layer.rows * layer.cols;
     const minPerLayer = options.minPerLayer ?? 0;
@@ -163,7 +204,10 @@ export class GlobalSelector implements LayerSelector {
     this.available += layerCap;
     const extrasRoom = budget - this.reservedTotal;
     const kept = Math.min(layerCap, minPerLayer + extrasRoom);
-    const top = topEnergyPositions(layer.spectrum, kept);
+    const top = layer.top;
+    if (top.indices.length !== kept || layer.ordinal !== this.layers.length) {
+      throw new Error(`internal: layer '${layer.name}' prepared for ordinal ${layer.ordinal} with ${top.indices.length} candidates, expected ordinal ${this.layers.length} with ${kept}`);
+    }
 
     const ordinal = this.layers.length;
     const record: LayerCandidates = {
@@ -176,15 +220,12 @@ export class GlobalSelector implements LayerSelector {
       extras: 0,
       candidateIndices: top.indices,
       candidateEnergies: top.energies,
-      draws: { positions: new Uint32Array(0), energies: new Float64Array(0) },
+      draws: layer.draws,
     };
     this.layers.push(record);
 
     const scoreOf = scoreFunction(options.score!, top.energies, layer.totalEnergy, positions);
     this.mergeIntoPool(extrasRoom, ordinal, minPerLayer, kept, scoreOf);
-    const share = record.reserved + record.extras;
-    const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);
-    record.draws = drawOutside(stream, layer.spectrum, boundaryOf(record, share), Math.min(this.randomTotal, share));
     for (const earlier of this.layers) this.trimToShare(earlier);
   }
 

@@ -19,21 +19,30 @@ export class PerLayerSelector implements LayerSelector {
   constructor(private readonly options: ResolvedSelectionOptions) {}
 
   add(layer: ScoredLayer): void {
-    const count = this.options.perLayer!;
+    this.accept(PerLayerSelector.prepare(layer, this.options));
+  }
+
+  /** Takes a finished layer (layers must arrive in input order). */
+  accept(layer: PlannedLayer): void {
+    this.planned.push(layer);
+  }
+
+  /** Everything of one layer: needs only its spectrum, so it can run on another thread. */
+  static prepare(layer: ScoredLayer, options: ResolvedSelectionOptions): PlannedLayer {
+    const count = options.perLayer!;
     const positions = layer.rows * layer.cols;
     if (count > positions) {
       throw new SelectionInputError(layer.name, `perLayer ${count} exceeds the ${positions} positions available in layer '${layer.name}' (${layer.rows}×${layer.cols})`);
     }
-    const cap = Math.floor(this.options.energyRatio * count);
+    const cap = Math.floor(options.energyRatio * count);
     const top = topEnergyPositions(layer.spectrum, cap);
-    const threshold = this.options.energyThreshold;
+    const threshold = options.energyThreshold;
     const energyCount = threshold === undefined ? cap : referenceEnergyCount(top.energies, layer.totalEnergy, threshold, cap);
     const boundary: RankBoundary | undefined = energyCount > 0 ? { energy: top.energies[energyCount - 1]!, index: top.indices[energyCount - 1]! } : undefined;
-    const stream = new PermutationStream(createRandom(layerStreamSeed(this.options.seed, layer.name)), positions);
+    const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);
     const draws = drawOutside(stream, layer.spectrum, boundary, count - energyCount);
     const slots = firstOutside(draws, boundary, count - energyCount);
-    this.planned.push(
-      assembleLayer({
+    return assembleLayer({
         name: layer.name,
         rows: layer.rows,
         cols: layer.cols,
@@ -43,8 +52,7 @@ export class PerLayerSelector implements LayerSelector {
         energyEnergies: top.energies.subarray(0, energyCount),
         randomIndices: slots.map((s) => draws.positions[s]!),
         randomEnergies: Float64Array.from(slots, (s) => draws.energies[s]!),
-      }),
-    );
+    });
   }
 
   finish(): PlannedLayer[] {

@@ -1,22 +1,15 @@
 import { SelectionInputError, SelectionOptionError } from './errors';
-import { fingerprintWeights } from './fingerprint';
+import { loadSimd } from '@ssh-peft/hartley';
 import { GlobalSelector } from './global';
-import { checkFiniteWeights, checkLayerShape } from './layer-check';
+import { checkLayerShape } from './layer-check';
+import { prepareLayer, type PhaseTimes, type PreparedLayer } from './layer-pipeline';
 import { resolveOptions } from './options';
 import { PerLayerSelector } from './per-layer';
-import type { LayerSelector, ScoredLayer } from './scored-layer';
 import { SpectrumWorkspace } from './spectrum-workspace';
+import { openPool } from './worker-pool';
 import { SELECTION_PLAN_VERSION, type LayerInput, type LayerSource, type ResolvedSelectionOptions, type SelectionOptions, type SelectionPlan } from './types';
 
-/** Wall-clock milliseconds per phase, accumulated by {@link runSelection} when asked (benchmarks). */
-export interface PhaseTimes {
-  /** Shape and finiteness checks and the fingerprint. */
-  checkMs: number;
-  /** The 2D DHT and the total-energy pass over the spectrum. */
-  dhtMs: number;
-  /** Top-k scoring, cross-layer ranking, random draws, assembling the plan. */
-  rankMs: number;
-}
+export type { PhaseTimes } from './layer-pipeline';
 
 /**
  * Chooses the spectral positions SSH trains, for every layer of a model (docs/method.md, "The adapter", step 2).
@@ -57,57 +50,70 @@ export function selectSpectrum(layers: LayerSource, options: SelectionOptions): 
 /** {@link selectSpectrum} with optional phase timing (for the benchmark). */
 export async function runSelection(layers: LayerSource, options: SelectionOptions, times?: PhaseTimes): Promise<SelectionPlan> {
   const resolved = resolveOptions(options);
+  const workers = readWorkers(options);
   const isArray = Array.isArray(layers);
   if (isArray) precheckArray(layers as readonly LayerInput[], resolved);
   else if (layers === null || typeof layers !== 'object' || (!(Symbol.asyncIterator in layers) && !(Symbol.iterator in layers))) {
     throw new SelectionOptionError('layers', `layers must be an array or a (async) iterable of { name, rows, cols, weights }, got ${String(layers)}`);
   }
   const total = isArray ? (layers as readonly LayerInput[]).length : undefined;
-  const selector: LayerSelector = resolved.strategy === 'per-layer' ? new PerLayerSelector(resolved) : new GlobalSelector(resolved);
+  const global = resolved.strategy === 'global' ? new GlobalSelector(resolved) : null;
+  const perLayer = resolved.strategy === 'per-layer' ? new PerLayerSelector(resolved) : null;
+  let done = 0;
+  const accept = (prepared: PreparedLayer, name: string): void => {
+    const t0 = performance.now();
+    if (prepared.kind === 'global') global!.accept(prepared.evidence);
+    else perLayer!.accept(prepared.planned);
+    if (times) times.rankMs += performance.now() - t0;
+    done++;
+    options.onProgress?.(done, total, name);
+  };
+  // Float32 spectra are the same on every thread only if every thread takes the same path: the
+  // WebAssembly SIMD module is compiled before the first transform (asynchronously, as browsers need).
+  await loadSimd();
+  const pool = await openPool(workers, resolved);
   const workspace = new SpectrumWorkspace(resolved.variant, resolved.normalization);
   const seen = new Set<string>();
-  let done = 0;
-  for await (const layer of layers as AsyncIterable<LayerInput>) {
-    let t0 = performance.now();
-    checkLayerShape(layer, done, seen);
-    seen.add(layer.name);
-    checkFiniteWeights(layer.name, layer.weights, layer.cols);
-    const fingerprint = fingerprintWeights(layer.weights, layer.rows, layer.cols);
-    let t1 = performance.now();
-    if (times) times.checkMs += t1 - t0;
-    const spectrum = workspace.transform(layer.weights, layer.rows, layer.cols);
-    const totalEnergy = spectralEnergy(layer.name, spectrum);
-    t0 = performance.now();
-    if (times) times.dhtMs += t0 - t1;
-    const scored: ScoredLayer = { name: layer.name, rows: layer.rows, cols: layer.cols, ordinal: done, fingerprint, spectrum, totalEnergy };
-    selector.add(scored);
-    t1 = performance.now();
-    if (times) times.rankMs += t1 - t0;
-    done++;
-    options.onProgress?.(done, total, layer.name);
+  let read = 0;
+  try {
+    for await (const layer of layers as AsyncIterable<LayerInput>) {
+      checkLayerShape(layer, read, seen);
+      seen.add(layer.name);
+      const ordinal = read++;
+      if (pool !== null && pool.takes(layer)) {
+        // Large layers go to the worker threads, several at a time; results are accepted strictly
+        // in input order, so the plan is the one-thread plan bit for bit.
+        await pool.submit(layer, ordinal, (prepared, phase) => {
+          if (times) {
+            times.checkMs += phase.checkMs;
+            times.dhtMs += phase.dhtMs;
+            times.rankMs += phase.rankMs;
+          }
+          accept(prepared, layer.name);
+        });
+      } else {
+        if (pool !== null) await pool.drain();
+        accept(prepareLayer(layer, ordinal, resolved, workspace, times), layer.name);
+      }
+    }
+    if (pool !== null) await pool.drain();
+  } finally {
+    if (pool !== null) await pool.close();
   }
   if (done === 0) throw new SelectionInputError('layers', 'no layers to select from (the layer list is empty)');
   const t0 = performance.now();
-  const planned = selector.finish();
+  const planned = global !== null ? global.finish() : perLayer!.finish();
   if (times) times.rankMs += performance.now() - t0;
   return { version: SELECTION_PLAN_VERSION, options: resolved, layers: planned };
 }
 
-/** Σ H² in flat index order; a non-finite sum (overflow) names the first non-finite energy. */
-function spectralEnergy(name: string, spectrum: Float32Array | Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < spectrum.length; i++) {
-    const h = spectrum[i]!;
-    sum += h * h;
+/** The `workers` option: undefined (default), or an integer ≥ 1. */
+function readWorkers(options: SelectionOptions): number | undefined {
+  const { workers } = options;
+  if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1)) {
+    throw new SelectionOptionError('workers', `workers must be an integer ≥ 1, got ${String(workers)}`);
   }
-  if (Number.isFinite(sum)) return sum;
-  for (let i = 0; i < spectrum.length; i++) {
-    const h = spectrum[i]!;
-    if (!Number.isFinite(h * h)) {
-      throw new SelectionInputError(name, `layer '${name}': spectral energy at flat index ${i} is ${h * h} (H = ${h}); the weights are too large for ${spectrum instanceof Float32Array ? 'float32' : 'float64'}`, i);
-    }
-  }
-  throw new SelectionInputError(name, `layer '${name}': total spectral energy overflows float64 (${sum})`);
+  return workers;
 }
 
 /** An array's problems that need no transform are reported before any work. */

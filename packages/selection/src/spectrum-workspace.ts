@@ -20,6 +20,16 @@ export class SpectrumWorkspace {
   /** DHT2 of `weights` (rows × cols) into the workspace; valid until the next call. */
   transform(weights: Float32Array | Float64Array, rows: number, cols: number): Float32Array | Float64Array {
     const n = rows * cols;
+    const key = `${rows}x${cols}`;
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      plan = createPlan2d(rows, cols, { variant: this.variant });
+      this.plans.set(key, plan);
+    }
+    const scale = normalizationFactor(n, this.normalization, 'dht');
+    // Float32 on the WebAssembly SIMD path: the spectrum stays in the module's memory (valid until
+    // the next transform, i.e. for the whole scoring of this layer): no second matrix-sized buffer.
+    if (weights instanceof Float32Array && plan.backend === 'simd') return plan.transformToScratch(weights, scale);
     let out: Float32Array | Float64Array;
     if (weights instanceof Float32Array) {
       if (this.f32.length < n) this.f32 = new Float32Array(n);
@@ -29,13 +39,7 @@ export class SpectrumWorkspace {
       out = this.f64.subarray(0, n);
     }
     out.set(weights);
-    const key = `${rows}x${cols}`;
-    let plan = this.plans.get(key);
-    if (plan === undefined) {
-      plan = createPlan2d(rows, cols, { variant: this.variant });
-      this.plans.set(key, plan);
-    }
-    plan.transform(out, normalizationFactor(n, this.normalization, 'dht'));
+    plan.transform(out, scale);
     return out;
   }
 }

@@ -1,3 +1,4 @@
+import { orderByEnergyDescending } from './radix-order';
 import { RankedHeap } from './ranked-heap';
 
 /** Positions of one layer in ranking order, with their energies. */
@@ -107,33 +108,15 @@ function topByThreshold(spectrum: Float32Array | Float64Array, kept: number): Ra
       candidateEnergies[c++] = e;
     }
   }
-  // Rank the candidates without a comparator callback (the slow part of a JS sort): sort their
-  // energies natively, then give each candidate — visited in index order, so that equal energies
-  // go to the lower index — the next free rank of its energy's run.
-  const ascending = candidateEnergies.slice().sort();
-  const taken = new Uint32Array(count);
+  // The candidates are in index order; a stable radix order by energy descending therefore gives
+  // equal energies to the lower index, in O(count) with no comparator callbacks.
+  const order = orderByEnergyDescending(candidateEnergies);
   const indices = new Uint32Array(kept);
   const energies = new Float64Array(kept);
-  for (let i = 0; i < count; i++) {
-    const e = candidateEnergies[i]!;
-    const runStart = count - upperBound(ascending, e); // first descending rank holding energy e
-    const rank = runStart + taken[runStart]!++;
-    if (rank < kept) {
-      indices[rank] = candidates[i]!;
-      energies[rank] = e;
-    }
+  for (let rank = 0; rank < kept; rank++) {
+    const slot = order[rank]!;
+    indices[rank] = candidates[slot]!;
+    energies[rank] = candidateEnergies[slot]!;
   }
   return { indices, energies };
-}
-
-/** Number of entries ≤ x in an ascending array. */
-function upperBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -63,6 +63,13 @@ export interface SelectionOptions {
    * length is unknown). Not stored in the plan.
    */
   onProgress?(done: number, total: number | undefined, layerName: string): void;
+  /**
+   * Threads that compute the layers' spectra. In Node, default = the available cores: layers of
+   * ≥ 2^20 positions are sent (copied) to that many `worker_threads`, smaller ones stay on the
+   * calling thread. The plan is bit-identical for any count. Elsewhere (browsers) the default is
+   * one thread and a count > 1 is an error. Not stored in the plan.
+   */
+  workers?: number;
 }
 
 /** The options as recorded in a plan: validated, defaults filled in, callbacks dropped; JSON-serialisable. */

@@ -1,0 +1,392 @@
+// WebAssembly SIMD (f32x4) kernels of the Hartley transforms, in AssemblyScript.
+//
+// Every kernel works on a "lane matrix": n elements of `w` float32 lanes each (w a multiple of 4),
+// element i at byte offset i·w·4. All lanes run the same transform of length n side by side, so
+// each butterfly of the scalar algorithm becomes w/4 vertical f32x4 operations with no shuffles.
+// The host (src/wasm/) lays the lanes out: w decimated subsequences of one 1D transform, w rows of
+// a matrix (transposed in), or w adjacent columns of a matrix.
+//
+// Pointers are byte offsets into this module's memory; the host owns the layout (tables, scratch)
+// and validates sizes before calling. No allocation happens here.
+
+// ---------------------------------------------------------------------------------------------
+// Moving lanes in and out
+
+/** dst element i (w lanes) = the w floats at src + perm[i]·srcStride floats; lanes ≥ valid are zeroed. */
+export function gatherRows(src: usize, srcStride: i32, dst: usize, perm: usize, n: i32, w: i32, valid: i32): void {
+  const rowBytes = <usize>w << 2;
+  const strideBytes = <usize>srcStride << 2;
+  const vecs = valid >> 2;
+  for (let i = 0; i < n; i++) {
+    const from = src + <usize>load<u32>(perm + (<usize>i << 2)) * strideBytes;
+    const to = dst + <usize>i * rowBytes;
+    let v = 0;
+    for (; v < vecs; v++) v128.store(to + (<usize>v << 4), v128.load(from + (<usize>v << 4)));
+    for (let l = v << 2; l < w; l++) store<f32>(to + (<usize>l << 2), l < valid ? load<f32>(from + (<usize>l << 2)) : 0);
+  }
+}
+
+/** The w floats at dst + i·dstStride floats = scale · src element i; only the first `valid` lanes are written. */
+export function scatterRows(src: usize, dst: usize, dstStride: i32, n: i32, w: i32, valid: i32, scale: f32): void {
+  const rowBytes = <usize>w << 2;
+  const strideBytes = <usize>dstStride << 2;
+  const vecs = valid >> 2;
+  const s = f32x4.splat(scale);
+  for (let i = 0; i < n; i++) {
+    const from = src + <usize>i * rowBytes;
+    const to = dst + <usize>i * strideBytes;
+    let v = 0;
+    for (; v < vecs; v++) v128.store(to + (<usize>v << 4), f32x4.mul(v128.load(from + (<usize>v << 4)), s));
+    for (let l = v << 2; l < valid; l++) store<f32>(to + (<usize>l << 2), load<f32>(from + (<usize>l << 2)) * scale);
+  }
+}
+
+/**
+ * Transposing gather: lane l of dst element i = src[l·srcStride + perm[i]] (row l of a row-major
+ * block, read in the transform's input order); lanes ≥ valid are zeroed.
+ */
+export function gatherTransposed(src: usize, srcStride: i32, dst: usize, perm: usize, n: i32, w: i32, valid: i32): void {
+  const rowBytes = <usize>w << 2;
+  const strideBytes = <usize>srcStride << 2;
+  if (valid == w && (w & 3) == 0) {
+    for (let i = 0; i < n; i++) {
+      const from = src + (<usize>load<u32>(perm + (<usize>i << 2)) << 2);
+      const to = dst + <usize>i * rowBytes;
+      for (let l = 0; l < w; l += 4) {
+        const p = from + <usize>l * strideBytes;
+        let v = f32x4.splat(load<f32>(p));
+        v = f32x4.replace_lane(v, 1, load<f32>(p + strideBytes));
+        v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * strideBytes));
+        v = f32x4.replace_lane(v, 3, load<f32>(p + 3 * strideBytes));
+        v128.store(to + (<usize>l << 2), v);
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const from = src + (<usize>load<u32>(perm + (<usize>i << 2)) << 2);
+    const to = dst + <usize>i * rowBytes;
+    for (let l = 0; l < w; l++) store<f32>(to + (<usize>l << 2), l < valid ? load<f32>(from + <usize>l * strideBytes) : 0);
+  }
+}
+
+/** Transposing scatter: dst[l·dstStride + i] = scale · lane l of src element i, for lanes l < valid. */
+export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32, w: i32, valid: i32, scale: f32): void {
+  const rowBytes = <usize>w << 2;
+  const strideBytes = <usize>dstStride << 2;
+  const s = f32x4.splat(scale);
+  if (valid == w && (w & 3) == 0) {
+    for (let i = 0; i < n; i++) {
+      const from = src + <usize>i * rowBytes;
+      const to = dst + (<usize>i << 2);
+      for (let l = 0; l < w; l += 4) {
+        const v = f32x4.mul(v128.load(from + (<usize>l << 2)), s);
+        const p = to + <usize>l * strideBytes;
+        v128.store32_lane(p, v, 0);
+        v128.store32_lane(p + strideBytes, v, 1);
+        v128.store32_lane(p + 2 * strideBytes, v, 2);
+        v128.store32_lane(p + 3 * strideBytes, v, 3);
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const from = src + <usize>i * rowBytes;
+    const to = dst + (<usize>i << 2);
+    for (let l = 0; l < valid; l++) store<f32>(to + <usize>l * strideBytes, load<f32>(from + (<usize>l << 2)) * scale);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Power-of-two fast Hartley transform stages (decimation in time, input in bit-reversed order)
+
+/** x ← x + y, y ← x − y over `bytes` bytes (vectors). */
+// @ts-ignore: decorator
+@inline function sumDiff(p: usize, q: usize, bytes: usize): void {
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const a = v128.load(p + o);
+    const b = v128.load(q + o);
+    v128.store(p + o, f32x4.add(a, b));
+    v128.store(q + o, f32x4.sub(a, b));
+  }
+}
+
+/**
+ * One radix-2 stage of half-length h over a group starting at `base`: with A = first half, B =
+ * second half, T[k] = B[k]·cos(πk/h) + B[h−k]·sin(πk/h), outputs A[k] ± T[k]. The pair (k, h−k)
+ * reads and writes the same four elements, so the stage is in place.
+ */
+// @ts-ignore: decorator
+@inline function radix2Group(base: usize, h: i32, rowBytes: usize, twc: usize, tws: usize): void {
+  const hb = <usize>h * rowBytes;
+  sumDiff(base, base + hb, rowBytes);
+  if (h < 2) return;
+  const half = h >> 1;
+  sumDiff(base + <usize>half * rowBytes, base + hb + <usize>half * rowBytes, rowBytes);
+  for (let k = 1; k < half; k++) {
+    const c = f32x4.splat(load<f32>(twc + (<usize>(h + k) << 2)));
+    const s = f32x4.splat(load<f32>(tws + (<usize>(h + k) << 2)));
+    const p1 = base + <usize>k * rowBytes;
+    const p2 = base + <usize>(h - k) * rowBytes;
+    const p3 = p1 + hb;
+    const p4 = p2 + hb;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const b1 = v128.load(p3 + o);
+      const b2 = v128.load(p4 + o);
+      const t1 = f32x4.add(f32x4.mul(b1, c), f32x4.mul(b2, s));
+      const t2 = f32x4.sub(f32x4.mul(b1, s), f32x4.mul(b2, c));
+      const a1 = v128.load(p1 + o);
+      const a2 = v128.load(p2 + o);
+      v128.store(p1 + o, f32x4.add(a1, t1));
+      v128.store(p3 + o, f32x4.sub(a1, t1));
+      v128.store(p2 + o, f32x4.add(a2, t2));
+      v128.store(p4 + o, f32x4.sub(a2, t2));
+    }
+  }
+}
+
+/**
+ * All power-of-two stages of every block of M elements of a lane matrix of n elements (n a
+ * multiple of M). Twiddles: cos/sin(πk/h) at index h + k (1 ≤ k < h/2) of the tables twc/tws.
+ * Groups run depth-first inside blocks that fit the cache (`cacheElems` elements), so small
+ * stages on one block finish before the next block is touched.
+ */
+export function fhtStages(a: usize, n: i32, M: i32, w: i32, twc: usize, tws: usize, cacheElems: i32): void {
+  const rowBytes = <usize>w << 2;
+  const tile = M < cacheElems ? M : cacheElems;
+  for (let blk = 0; blk < n; blk += M) {
+    // Stages with groups smaller than the tile: tile by tile.
+    for (let t = 0; t < M; t += tile) {
+      const tileBase = a + <usize>(blk + t) * rowBytes;
+      for (let h = 1; h < tile; h <<= 1) {
+        for (let g = 0; g < tile; g += 2 * h) radix2Group(tileBase + <usize>g * rowBytes, h, rowBytes, twc, tws);
+      }
+    }
+    // Larger stages: one pass over the whole block each.
+    const blockBase = a + <usize>blk * rowBytes;
+    for (let h = tile; h < M; h <<= 1) {
+      for (let g = 0; g < M; g += 2 * h) radix2Group(blockBase + <usize>g * rowBytes, h, rowBytes, twc, tws);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Odd-radix stages (the mixed-radix part): see src/odd-radix-stage.ts for the derivation.
+
+/**
+ * Radix-3 stage merging blocks of length L into blocks of 3L, for every 3L block of n elements.
+ * rot holds cos/sin(2πrj/(3L)) for r = 1, 2 at (j·4 + 0,1,2,3) = (c1, s1, c2, s2), j ≤ L/2.
+ */
+export function oddStage3(a: usize, n: i32, L: i32, w: i32, rot: usize): void {
+  const rowBytes = <usize>w << 2;
+  const span = 3 * L;
+  const jMax = L >> 1;
+  const S = f32x4.splat(<f32>(Math.sqrt(3) / 2));
+  const H = f32x4.splat(<f32>0.5);
+  const lb = <usize>L * rowBytes;
+  for (let b = 0; b < n; b += span) {
+    const p0 = a + <usize>b * rowBytes;
+    for (let j = 0; j <= jMax; j++) {
+      const jm = j == 0 ? 0 : L - j;
+      const t = rot + (<usize>j << 4);
+      const c1 = f32x4.splat(load<f32>(t));
+      const s1 = f32x4.splat(load<f32>(t, 4));
+      const c2 = f32x4.splat(load<f32>(t, 8));
+      const s2 = f32x4.splat(load<f32>(t, 12));
+      const pj = p0 + <usize>j * rowBytes;
+      const pm = p0 + <usize>jm * rowBytes;
+      const self = j == jm;
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const z0r = v128.load(pj + o);
+        const z0i = v128.load(pm + o);
+        let x = v128.load(pj + lb + o);
+        let y = v128.load(pm + lb + o);
+        const z1r = f32x4.add(f32x4.mul(c1, x), f32x4.mul(s1, y));
+        const z1i = f32x4.sub(f32x4.mul(c1, y), f32x4.mul(s1, x));
+        x = v128.load(pj + 2 * lb + o);
+        y = v128.load(pm + 2 * lb + o);
+        const z2r = f32x4.add(f32x4.mul(c2, x), f32x4.mul(s2, y));
+        const z2i = f32x4.sub(f32x4.mul(c2, y), f32x4.mul(s2, x));
+        const sr = f32x4.add(z1r, z2r);
+        const si = f32x4.add(z1i, z2i);
+        const sRe = f32x4.mul(S, f32x4.sub(z1i, z2i));
+        const sIm = f32x4.mul(S, f32x4.sub(z1r, z2r));
+        const cRe = f32x4.sub(z0r, f32x4.mul(H, sr));
+        const cIm = f32x4.sub(z0i, f32x4.mul(H, si));
+        v128.store(pj + o, f32x4.add(z0r, sr));
+        v128.store(pj + lb + o, f32x4.add(cRe, sRe));
+        v128.store(pj + 2 * lb + o, f32x4.sub(cRe, sRe));
+        if (!self) {
+          v128.store(pm + 2 * lb + o, f32x4.add(z0i, si));
+          v128.store(pm + lb + o, f32x4.sub(cIm, sIm));
+          v128.store(pm + o, f32x4.add(cIm, sIm));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Generic odd prime radix R: rot holds cos/sin(2πrj/(LR)) as pairs at (j·R + r)·8 (j ≤ L/2),
+ * dft holds cos/sin(2πrq/R) as pairs at ((q−1)·half + (r−1))·8 for 1 ≤ q, r ≤ half = (R−1)/2.
+ * scratch: 4·R elements of w lanes (z re/im, then the half-sums and half-differences).
+ */
+export function oddStageGeneric(a: usize, n: i32, L: i32, R: i32, w: i32, rot: usize, dft: usize, scratch: usize): void {
+  const rowBytes = <usize>w << 2;
+  const span = L * R;
+  const jMax = L >> 1;
+  const half = (R - 1) >> 1;
+  const lb = <usize>L * rowBytes;
+  const zRe = scratch;
+  const zIm = zRe + <usize>R * rowBytes;
+  const sumRe = zIm + <usize>R * rowBytes;
+  const sumIm = sumRe + <usize>half * rowBytes;
+  const difRe = sumIm + <usize>half * rowBytes;
+  const difIm = difRe + <usize>half * rowBytes;
+  for (let b = 0; b < n; b += span) {
+    const p0 = a + <usize>b * rowBytes;
+    for (let j = 0; j <= jMax; j++) {
+      const jm = j == 0 ? 0 : L - j;
+      const self = j == jm;
+      const pj = p0 + <usize>j * rowBytes;
+      const pm = p0 + <usize>jm * rowBytes;
+      for (let r = 0; r < R; r++) {
+        const t = rot + (<usize>(j * R + r) << 3);
+        const c = f32x4.splat(load<f32>(t));
+        const s = f32x4.splat(load<f32>(t, 4));
+        const off = <usize>r * lb;
+        const zo = <usize>r * rowBytes;
+        for (let o: usize = 0; o < rowBytes; o += 16) {
+          const x = v128.load(pj + off + o);
+          const y = v128.load(pm + off + o);
+          v128.store(zRe + zo + o, f32x4.add(f32x4.mul(c, x), f32x4.mul(s, y)));
+          v128.store(zIm + zo + o, f32x4.sub(f32x4.mul(c, y), f32x4.mul(s, x)));
+        }
+      }
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        let z0Re = v128.load(zRe + o);
+        let z0Im = v128.load(zIm + o);
+        for (let r = 1; r <= half; r++) {
+          const pr = v128.load(zRe + <usize>r * rowBytes + o);
+          const pi = v128.load(zIm + <usize>r * rowBytes + o);
+          const mr = v128.load(zRe + <usize>(R - r) * rowBytes + o);
+          const mi = v128.load(zIm + <usize>(R - r) * rowBytes + o);
+          const so = <usize>(r - 1) * rowBytes + o;
+          const sr = f32x4.add(pr, mr);
+          const si = f32x4.add(pi, mi);
+          v128.store(sumRe + so, sr);
+          v128.store(sumIm + so, si);
+          v128.store(difRe + so, f32x4.sub(pr, mr));
+          v128.store(difIm + so, f32x4.sub(pi, mi));
+          z0Re = f32x4.add(z0Re, sr);
+          z0Im = f32x4.add(z0Im, si);
+        }
+        const dcRe = v128.load(zRe + o);
+        const dcIm = v128.load(zIm + o);
+        v128.store(pj + o, z0Re);
+        if (!self) v128.store(pm + <usize>(R - 1) * lb + o, z0Im);
+        for (let q = 1; q <= half; q++) {
+          let cRe = dcRe;
+          let cIm = dcIm;
+          let sRe = f32x4.splat(0);
+          let sIm = f32x4.splat(0);
+          const row = dft + (<usize>((q - 1) * half) << 3);
+          for (let r = 0; r < half; r++) {
+            const c = f32x4.splat(load<f32>(row + (<usize>r << 3)));
+            const s = f32x4.splat(load<f32>(row + (<usize>r << 3), 4));
+            const so = <usize>r * rowBytes + o;
+            cRe = f32x4.add(cRe, f32x4.mul(c, v128.load(sumRe + so)));
+            cIm = f32x4.add(cIm, f32x4.mul(c, v128.load(sumIm + so)));
+            sRe = f32x4.add(sRe, f32x4.mul(s, v128.load(difIm + so)));
+            sIm = f32x4.add(sIm, f32x4.mul(s, v128.load(difRe + so)));
+          }
+          // Z_q = C + (sRe − i·sIm), Z_{R−q} = C − (sRe − i·sIm).
+          v128.store(pj + <usize>q * lb + o, f32x4.add(cRe, sRe));
+          v128.store(pj + <usize>(R - q) * lb + o, f32x4.sub(cRe, sRe));
+          if (!self) {
+            v128.store(pm + <usize>(R - 1 - q) * lb + o, f32x4.sub(cIm, sIm));
+            v128.store(pm + <usize>(q - 1) * lb + o, f32x4.add(cIm, sIm));
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1D: the last two radix-2 stages, across the four lanes
+
+/**
+ * Combines the four lane transforms of a 1D DHT of length 4L (lane r = DHT of x[4j + r]) into
+ * out[k], k < 4L, times `scale`. For k = j + qL, with P_r = V[j]_r·cos θ_r + V[−j]_r·sin θ_r and
+ * Q_r = V[−j]_r·cos θ_r − V[j]_r·sin θ_r (θ_r = 2πrj/(4L), tables cos/sin at j·16 + r·4):
+ *   out[j]    = P0 + P1 + P2 + P3     out[j + L]  = P0 + Q1 − P2 − Q3
+ *   out[j+2L] = P0 − P1 + P2 − P3     out[j + 3L] = P0 − Q1 − P2 + Q3
+ * Four j at a time with two 4×4 transposes; the remainder one j at a time.
+ */
+export function combine4(v: usize, out: usize, L: i32, twc: usize, tws: usize, scale: f32): void {
+  const sc = f32x4.splat(scale);
+  const lb = <usize>L << 2;
+  let j = 0;
+  for (; j + 4 <= L; j += 4) {
+    // P and Q for j .. j+3, one vector per j (lanes r).
+    const P0 = lanePQ(v, L, j, twc, tws, true);
+    const P1 = lanePQ(v, L, j + 1, twc, tws, true);
+    const P2 = lanePQ(v, L, j + 2, twc, tws, true);
+    const P3 = lanePQ(v, L, j + 3, twc, tws, true);
+    const Q0 = lanePQ(v, L, j, twc, tws, false);
+    const Q1 = lanePQ(v, L, j + 1, twc, tws, false);
+    const Q2 = lanePQ(v, L, j + 2, twc, tws, false);
+    const Q3 = lanePQ(v, L, j + 3, twc, tws, false);
+    // Transpose so that pr = (P_r at j .. j+3).
+    const t0 = v128.shuffle<f32>(P0, P1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(P2, P3, 0, 4, 1, 5);
+    const t2 = v128.shuffle<f32>(P0, P1, 2, 6, 3, 7);
+    const t3 = v128.shuffle<f32>(P2, P3, 2, 6, 3, 7);
+    const p0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
+    const p1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+    const p2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+    const p3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+    const u0 = v128.shuffle<f32>(Q0, Q1, 0, 4, 1, 5);
+    const u1 = v128.shuffle<f32>(Q2, Q3, 0, 4, 1, 5);
+    const u2 = v128.shuffle<f32>(Q0, Q1, 2, 6, 3, 7);
+    const u3 = v128.shuffle<f32>(Q2, Q3, 2, 6, 3, 7);
+    const q1 = v128.shuffle<f32>(u0, u1, 2, 3, 6, 7);
+    const q3 = v128.shuffle<f32>(u2, u3, 2, 3, 6, 7);
+    const e = f32x4.add(p0, p2);
+    const d = f32x4.sub(p0, p2);
+    const f = f32x4.add(p1, p3);
+    const g = f32x4.sub(q1, q3);
+    const o = out + (<usize>j << 2);
+    v128.store(o, f32x4.mul(f32x4.add(e, f), sc));
+    v128.store(o + lb, f32x4.mul(f32x4.add(d, g), sc));
+    v128.store(o + 2 * lb, f32x4.mul(f32x4.sub(e, f), sc));
+    v128.store(o + 3 * lb, f32x4.mul(f32x4.sub(d, g), sc));
+  }
+  for (; j < L; j++) {
+    const P = lanePQ(v, L, j, twc, tws, true);
+    const Q = lanePQ(v, L, j, twc, tws, false);
+    const P0 = f32x4.extract_lane(P, 0);
+    const P1 = f32x4.extract_lane(P, 1);
+    const P2 = f32x4.extract_lane(P, 2);
+    const P3 = f32x4.extract_lane(P, 3);
+    const Q1 = f32x4.extract_lane(Q, 1);
+    const Q3 = f32x4.extract_lane(Q, 3);
+    const o = out + (<usize>j << 2);
+    store<f32>(o, (P0 + P2 + (P1 + P3)) * scale);
+    store<f32>(o + lb, (P0 - P2 + (Q1 - Q3)) * scale);
+    store<f32>(o + 2 * lb, (P0 + P2 - (P1 + P3)) * scale);
+    store<f32>(o + 3 * lb, (P0 - P2 - (Q1 - Q3)) * scale);
+  }
+}
+
+/** P (wantP) or Q of element j of a 4-lane matrix of L elements; see {@link combine4}. */
+// @ts-ignore: decorator
+@inline function lanePQ(v: usize, L: i32, j: i32, twc: usize, tws: usize, wantP: bool): v128 {
+  const jm = j == 0 ? 0 : L - j;
+  const a = v128.load(v + (<usize>j << 4));
+  const b = v128.load(v + (<usize>jm << 4));
+  const c = v128.load(twc + (<usize>j << 4));
+  const s = v128.load(tws + (<usize>j << 4));
+  return wantP ? f32x4.add(f32x4.mul(a, c), f32x4.mul(b, s)) : f32x4.sub(f32x4.mul(b, c), f32x4.mul(a, s));
+}

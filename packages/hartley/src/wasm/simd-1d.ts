@@ -1,0 +1,65 @@
+import type { RealArray } from '../types';
+import { LaneTransform } from './lane-transform';
+import type { SimdRuntime } from './runtime';
+
+/** Below this length the JavaScript kernel is as fast (the copies and calls dominate). */
+export const SIMD_MIN_LENGTH = 64;
+
+/**
+ * 1D DHT of a float32 length n = 4L in WebAssembly SIMD: the four decimated subsequences
+ * x[4j + r] are the four lanes of an L-element lane matrix (the input's own memory order), their
+ * DHTs run side by side, and one pass combines them (the last two radix-2 stages, across lanes).
+ * Arithmetic is float32.
+ */
+export class Simd1dKernel {
+  readonly n: number;
+  private readonly lanes: LaneTransform;
+  private readonly twc: number;
+  private readonly tws: number;
+
+  constructor(private readonly rt: SimdRuntime, n: number) {
+    this.n = n;
+    const L = n / 4;
+    this.lanes = LaneTransform.of(rt, L);
+    const c = new Float32Array(4 * L);
+    const s = new Float32Array(4 * L);
+    for (let j = 0; j < L; j++) {
+      for (let r = 0; r < 4; r++) {
+        const angle = (2 * Math.PI * ((r * j) % n)) / n;
+        c[j * 4 + r] = Math.cos(angle);
+        s[j * 4 + r] = Math.sin(angle);
+      }
+    }
+    this.twc = rt.storeF32(c);
+    this.tws = rt.storeF32(s);
+  }
+
+  /** Lengths this kernel takes: n ≥ SIMD_MIN_LENGTH, n = 4L with L free of primes > 67. */
+  static supports(n: number): boolean {
+    return n >= SIMD_MIN_LENGTH && n % 4 === 0 && LaneTransform.supports(n / 4);
+  }
+
+  /** scale × DHT of src[srcOffset + i·srcStride] into dst[dstOffset + k·dstStride] (float32 both). */
+  transform(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, scale: number): void {
+    const { rt, n } = this;
+    const L = n >> 2;
+    const bytes = n * 4;
+    const io = rt.scratch(2 * bytes + this.lanes.scratchBytes(4));
+    const lane = io + bytes;
+    const mem = rt.f32;
+    const at = io >> 2;
+    if (srcStride === 1) mem.set(src.subarray(srcOffset, srcOffset + n), at);
+    else for (let i = 0, p = srcOffset; i < n; i++, p += srcStride) mem[at + i] = src[p]!;
+    const ex = rt.exports;
+    ex.gatherRows(io, 4, lane, this.lanes.perm, L, 4, 4);
+    this.lanes.run(lane, 4, lane + bytes);
+    ex.combine4(lane, io, L, this.twc, this.tws, scale);
+    if (dstStride === 1) dst.set(mem.subarray(at, at + n), dstOffset);
+    else for (let k = 0, p = dstOffset; k < n; k++, p += dstStride) dst[p] = mem[at + k]!;
+  }
+}
+
+/** Whether a low-level call can take the float32 SIMD path. */
+export function bothFloat32(src: RealArray, dst: RealArray): src is Float32Array {
+  return src instanceof Float32Array && dst instanceof Float32Array;
+}

@@ -1,0 +1,136 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createPlan, createPlan2d, dht, dht2d, referenceDht, referenceDht2d, setSimdEnabled, simdAvailable } from '@ssh-peft/hartley';
+import { arbLength, randomData, relErr } from './helpers';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+/** The fallback project (HARTLEY_SIMD=off) checks that the switch really turns the SIMD path off. */
+const simdOff = process.env.HARTLEY_SIMD === 'off';
+
+/** Lengths the SIMD 1D kernel takes: 4·L, L with small odd factors, plus some it must refuse. */
+const arbSimdLength = fc.oneof(
+  fc.integer({ min: 16, max: 1200 }).map((l) => 4 * l),
+  fc.constantFrom(64, 68, 4 * 43, 4 * 45, 4 * 67, 768, 3072, 11008, 14336, 2 ** 14, 4 * 3 * 5 * 7 * 11),
+);
+
+describe('WebAssembly SIMD path (float32) against the JavaScript float64 path and the naive sum', () => {
+  it(simdOff ? 'is switched off in the fallback project' : 'is available in Node 20', () => {
+    expect(simdAvailable()).toBe(!simdOff);
+    expect(createPlan(4096).backend).toBe(simdOff ? 'js' : 'simd');
+    expect(createPlan2d(64, 64).backend).toBe(simdOff ? 'js' : 'simd');
+  });
+
+  it('1D: every length, both backends agree within 1e-5 and match the naive DHT', () => {
+    fc.assert(
+      fc.property(fc.oneof(arbSimdLength, arbLength), fc.integer(), fc.double({ min: 0.01, max: 100, noNaN: true }), (n, seed, scale) => {
+        const x = randomData(n, seed, 'f32') as Float32Array;
+        const viaDefault = new Float32Array(n);
+        const viaJs = new Float32Array(n);
+        createPlan(n).transformAt(x, 0, viaDefault, 0, scale);
+        createPlan(n, { backend: 'js' }).transformAt(x, 0, viaJs, 0, scale);
+        expect(relErr(viaDefault, viaJs)).toBeLessThanOrEqual(1e-5);
+        if (n <= 1500) expect(relErr(viaDefault, referenceDht(Float64Array.from(x)).map((v) => v * scale))).toBeLessThanOrEqual(1e-5);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('1D strided and in place: same values as contiguous out-of-place', () => {
+    fc.assert(
+      fc.property(arbSimdLength, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (n, srcStride, dstStride, seed) => {
+        const x = randomData(n * srcStride + 2, seed, 'f32') as Float32Array;
+        const plan = createPlan(n);
+        const contiguous = new Float32Array(n);
+        const gathered = Float32Array.from({ length: n }, (_, i) => x[1 + i * srcStride]!);
+        plan.transformAt(gathered, 0, contiguous, 0, 0.5);
+        const strided = new Float32Array(n * dstStride + 3);
+        plan.transformStrided(x, 1, srcStride, strided, 3, dstStride, 0.5);
+        expect(Array.from({ length: n }, (_, k) => strided[3 + k * dstStride])).toEqual(Array.from(contiguous));
+        plan.transformAt(gathered, 0, gathered, 0, 0.5);
+        expect(Array.from(gathered)).toEqual(Array.from(contiguous));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a float64 or mixed-type call on a SIMD plan takes the float64 path (1e-12)', () => {
+    for (const n of [64, 768, 4096]) {
+      const x = randomData(n, n, 'f64') as Float64Array;
+      const out = new Float64Array(n);
+      createPlan(n).transformAt(x, 0, out, 0, 1);
+      expect(relErr(out, referenceDht(x))).toBeLessThanOrEqual(1e-12);
+      const mixed = new Float64Array(n);
+      createPlan(n).transformAt(Float32Array.from(x), 0, mixed, 0, 1);
+      expect(relErr(mixed, referenceDht(Float32Array.from(x)))).toBeLessThanOrEqual(1e-12);
+    }
+  });
+
+  it('2D: random shapes (odd, prime, mixed), both variants, SIMD plan vs JavaScript plan vs naive 2D sum', () => {
+    const arbSide = fc.oneof(fc.integer({ min: 1, max: 70 }), fc.constantFrom(96, 128, 172, 192, 256, 71, 101));
+    fc.assert(
+      fc.property(arbSide, arbSide, fc.integer(), fc.constantFrom('separable' as const, 'true' as const), (rows, cols, seed, variant) => {
+        const w = randomData(rows * cols, seed, 'f32') as Float32Array;
+        const a = w.slice();
+        const b = w.slice();
+        createPlan2d(rows, cols, { variant }).transform(a, 0.25);
+        createPlan2d(rows, cols, { variant, backend: 'js' }).transform(b, 0.25);
+        expect(relErr(a, b)).toBeLessThanOrEqual(1e-5);
+        const plan = createPlan2d(rows, cols, { variant });
+        const scratch = plan.transformToScratch(w, 0.25);
+        expect(scratch).toBeInstanceOf(Float32Array);
+        expect(Array.from(scratch)).toEqual(Array.from(a));
+        expect(relErr(createPlan2d(rows, cols, { variant, backend: 'js' }).transformToScratch(w, 0.25), b)).toBe(0);
+        const viaFunction = dht2d(w, rows, cols, { variant });
+        expect(relErr(viaFunction, b.map((v) => v * 4))).toBeLessThanOrEqual(1e-5);
+        if (rows * cols <= 4000) {
+          const naive = referenceDht2d(Float64Array.from(w), rows, cols, variant);
+          expect(relErr(a, naive.map((v) => v * 0.25))).toBeLessThanOrEqual(1e-5);
+          expect(relErr(viaFunction, naive)).toBeLessThanOrEqual(1e-5);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('NaN and Infinity in float32 data reach the outputs (no silent finite result)', () => {
+    for (const n of [64, 768]) {
+      const x = randomData(n, 3, 'f32') as Float32Array;
+      x[5] = Number.NaN;
+      expect(dht(x).every((v) => Number.isNaN(v))).toBe(true);
+      const y = randomData(n, 4, 'f32') as Float32Array;
+      y[0] = Number.POSITIVE_INFINITY;
+      expect(dht(y).every((v) => !Number.isFinite(v))).toBe(true);
+    }
+    const m = randomData(32 * 48, 5, 'f32') as Float32Array;
+    m[100] = Number.NaN;
+    expect(dht2d(m, 32, 48).every((v) => Number.isNaN(v))).toBe(true);
+  });
+
+  it('setSimdEnabled(false) gives JavaScript plans until it is switched back', () => {
+    setSimdEnabled(false);
+    try {
+      expect(createPlan(4096).backend).toBe('js');
+      expect(createPlan2d(64, 64).backend).toBe('js');
+      expect(() => createPlan(4096, { backend: 'simd' })).toThrow(/unavailable/);
+    } finally {
+      setSimdEnabled(!simdOff);
+    }
+    expect(createPlan(4096).backend).toBe(simdOff ? 'js' : 'simd');
+  });
+
+  it.skipIf(simdOff)("backend 'simd' refuses lengths it cannot take, naming the length", () => {
+    expect(() => createPlan(4099, { backend: 'simd' })).toThrow(/n = 4099/);
+    expect(() => createPlan(32, { backend: 'simd' })).toThrow(/n = 32/);
+    expect(() => createPlan(4096, { backend: 'gpu' as never })).toThrow(/backend/);
+  });
+});
+
+describe('the generated module', () => {
+  it('src/wasm/dht-simd-binary.ts is reproduced byte for byte by rebuilding assembly/dht-simd.ts', () => {
+    const run = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { cwd: packageDir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  }, 120_000);
+});
