@@ -6,7 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { SshDtypeError, SshShapeError, SshTfjsError } from '../../errors';
-import { planHartleyPasses, twiddleTable, type HartleyPassPlan } from './hartley-pass-plan';
+import { twiddleTable, type HartleyPassPlan } from './hartley-pass-plan';
+import { planGpuDht, type GpuDhtPlan } from './bluestein-stage';
+import { clearWebGLBluesteinTables, runWebGLBluestein } from './bluestein-webgl';
 import { createWebGLPassProgram, type WebGLPassProgram } from './hartley-pass-program';
 import { BackendTableCache, type TableBackend } from './backend-table-cache';
 
@@ -22,6 +24,13 @@ export const WEBGL_DIRECT_MAX_LENGTH = 16;
 /** Radix preference on webgl: radix 4 halves the passes of radix 2 at similar reads per level. */
 export const WEBGL_RADICES: readonly number[] = [4, 2, 3, 5, 7];
 
+/**
+ * Prime factors of N from this value up go through the Bluestein stage
+ * (bluestein-stage.ts), smaller ones are radix-p passes. Chosen from `bench/browser`
+ * (radix-p pass vs Bluestein stage at N = 11008 = 43·2⁸): see docs/benchmarks/tfjs.md.
+ */
+export const WEBGL_BLUESTEIN_MIN_PRIME = 11;
+
 /** The MathBackendWebGL members this kernel uses. */
 interface WebGLBackendLike extends TableBackend {
   runWebGLProgram(program: WebGLPassProgram, inputs: TensorInfo[], outputDtype: 'float32', customUniformValues?: number[][]): TensorInfo;
@@ -29,12 +38,12 @@ interface WebGLBackendLike extends TableBackend {
 }
 
 const twiddles = new BackendTableCache((n) => ({ shape: [n, 2], values: twiddleTable(n) }));
-const plans = new Map<number, HartleyPassPlan>();
+const plans = new Map<number, GpuDhtPlan>();
 
-function planFor(n: number): HartleyPassPlan {
+function planFor(n: number): GpuDhtPlan {
   let plan = plans.get(n);
   if (plan === undefined) {
-    plan = planHartleyPasses(n, { directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices: WEBGL_RADICES });
+    plan = planGpuDht(n, { directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices: WEBGL_RADICES, bluesteinMinPrime: WEBGL_BLUESTEIN_MIN_PRIME });
     if (plans.size >= 64) plans.clear();
     plans.set(n, plan);
   }
@@ -46,11 +55,20 @@ function planFor(n: number): HartleyPassPlan {
  * [rows, N]. `plan` defaults to the backend's schedule (the bench passes others to
  * measure the direct-pass threshold).
  */
-export function runWebGLHartley(backend: WebGLBackendLike, x2d: TensorInfo, scale: number, plan: HartleyPassPlan = planFor(x2d.shape[1])): TensorInfo {
+export function runWebGLHartley(
+  backend: WebGLBackendLike,
+  x2d: TensorInfo,
+  scale: number,
+  plan: HartleyPassPlan & { bluestein?: GpuDhtPlan['bluestein'] } = planFor(x2d.shape[1]),
+): TensorInfo {
   const [rows, n] = x2d.shape;
-  const table = twiddles.get(backend, n);
   let current = x2d;
   const last = plan.passes.length - 1;
+  if (plan.bluestein) {
+    current = runWebGLBluestein(backend, x2d, plan.bluestein, last < 0 ? scale : 1, (input, convPlan) => runWebGLHartley(backend, input, 1, convPlan));
+    if (last < 0) return current;
+  }
+  const table = twiddles.get(backend, n);
   plan.passes.forEach((pass, i) => {
     const program = createWebGLPassProgram(rows, n, pass);
     const next = backend.runWebGLProgram(program, [current, table], 'float32', [[i === last ? scale : 1]]);
@@ -89,4 +107,5 @@ export const dhtWebGLKernelConfig: KernelConfig = {
 /** Releases the twiddle tables held for a webgl backend instance. */
 export function clearWebGLDhtTables(backend: object): void {
   twiddles.clear(backend as TableBackend);
+  clearWebGLBluesteinTables(backend);
 }

@@ -6,7 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { SshDtypeError, SshShapeError } from '../../errors';
-import { planHartleyPasses, twiddleTable, type HartleyPassPlan } from '../webgl/hartley-pass-plan';
+import { twiddleTable, type HartleyPassPlan } from '../webgl/hartley-pass-plan';
+import { planGpuDht, type GpuDhtPlan } from '../webgl/bluestein-stage';
+import { clearWebGPUBluesteinTables, runWebGPUBluestein } from './bluestein-webgpu';
 import { BackendTableCache, type TableBackend } from '../webgl/backend-table-cache';
 import { createWebGPUPassProgram, type WebGPUPassProgram } from './hartley-pass-programs';
 
@@ -21,6 +23,14 @@ export const WEBGPU_DIRECT_MAX_LENGTH = 16;
 /** Radix preference on webgpu: a radix-8 butterfly shares 16 reads among 8 outputs (measured fastest, see docs/benchmarks/tfjs.md). */
 export const WEBGPU_RADICES: readonly number[] = [8, 4, 2, 3, 5, 7];
 
+/**
+ * Prime factors of N from this value up go through the Bluestein stage
+ * (../webgl/bluestein-stage.ts), smaller ones are radix-p passes. Chosen from
+ * `bench/browser` (radix-p pass vs Bluestein stage at N = 11008 = 43·2⁸): see
+ * docs/benchmarks/tfjs.md.
+ */
+export const WEBGPU_BLUESTEIN_MIN_PRIME = 11;
+
 /** The WebGPUBackend members this kernel uses. */
 interface WebGPUBackendLike extends TableBackend {
   runWebGPUProgram(
@@ -32,12 +42,12 @@ interface WebGPUBackendLike extends TableBackend {
 }
 
 const twiddles = new BackendTableCache((n) => ({ shape: [2 * n], values: twiddleTable(n) }));
-const plans = new Map<number, HartleyPassPlan>();
+const plans = new Map<number, GpuDhtPlan>();
 
-function planFor(n: number): HartleyPassPlan {
+function planFor(n: number): GpuDhtPlan {
   let plan = plans.get(n);
   if (plan === undefined) {
-    plan = planHartleyPasses(n, { directMaxLength: WEBGPU_DIRECT_MAX_LENGTH, radices: WEBGPU_RADICES });
+    plan = planGpuDht(n, { directMaxLength: WEBGPU_DIRECT_MAX_LENGTH, radices: WEBGPU_RADICES, bluesteinMinPrime: WEBGPU_BLUESTEIN_MIN_PRIME });
     if (plans.size >= 64) plans.clear();
     plans.set(n, plan);
   }
@@ -49,11 +59,20 @@ function planFor(n: number): HartleyPassPlan {
  * [rows, N]. `plan` defaults to the backend's schedule (the bench passes others to
  * measure the direct-pass threshold).
  */
-export function runWebGPUHartley(backend: WebGPUBackendLike, x2d: TensorInfo, scale: number, plan: HartleyPassPlan = planFor(x2d.shape[1])): TensorInfo {
+export function runWebGPUHartley(
+  backend: WebGPUBackendLike,
+  x2d: TensorInfo,
+  scale: number,
+  plan: HartleyPassPlan & { bluestein?: GpuDhtPlan['bluestein'] } = planFor(x2d.shape[1]),
+): TensorInfo {
   const [rows, n] = x2d.shape;
-  const table = twiddles.get(backend, n);
   let current = x2d;
   const last = plan.passes.length - 1;
+  if (plan.bluestein) {
+    current = runWebGPUBluestein(backend, x2d, plan.bluestein, last < 0 ? scale : 1, (input, convPlan) => runWebGPUHartley(backend, input, 1, convPlan));
+    if (last < 0) return current;
+  }
+  const table = twiddles.get(backend, n);
   plan.passes.forEach((pass, i) => {
     const program = createWebGPUPassProgram(rows, n, pass);
     const inputs = program.variableNames.length === 2 ? [current, table] : [current];
@@ -90,4 +109,5 @@ export const dhtWebGPUKernelConfig: KernelConfig = {
 /** Releases the twiddle tables held for a webgpu backend instance. */
 export function clearWebGPUDhtTables(backend: object): void {
   twiddles.clear(backend as TableBackend);
+  clearWebGPUBluesteinTables(backend);
 }

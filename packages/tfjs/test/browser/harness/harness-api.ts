@@ -32,6 +32,22 @@ export interface DhtParityResult extends Diff {
   kernelBackend: string;
 }
 
+export interface DhtPlanParityArgs {
+  backend: GpuBackendName;
+  shape: [number, number];
+  seed: number;
+  /** Prime factors from this value up go through the Bluestein stage (Infinity: never). */
+  bluesteinMinPrime: number;
+}
+
+export interface DhtPlanParityResult extends Diff {
+  /** Length of the Bluestein stage in the schedule run (1: none) and its convolution length. */
+  bluesteinLength: number;
+  convLength: number;
+  passes: number;
+  leakedDataIds: number;
+}
+
 export interface SshLinearParityArgs {
   backend: GpuBackendName;
   tokens: number;
@@ -82,6 +98,8 @@ export interface HarnessApi {
   init(): Promise<InitReport>;
   dhtParity(args: DhtParityArgs): Promise<DhtParityResult>;
   dhtGradParity(args: Omit<DhtParityArgs, 'layout'>): Promise<Diff>;
+  /** The kernel's pass loop with the backend's radices and an explicit Bluestein threshold, against the cpu op. */
+  dhtPlanParity(args: DhtPlanParityArgs): Promise<DhtPlanParityResult>;
   sshLinearParity(args: SshLinearParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff; leakedTensors: number }>;
   /** The `@ssh-peft/tfjs/gpu` documentation example: DHT of [[1, 2, 3, 4]] on the backend. */
   docExample(backend: GpuBackendName): Promise<{ values: number[]; backend: string }>;
