@@ -1,16 +1,15 @@
 /**
  * webgpu-backend kernel of the DHT op (`SshDhtLastAxis`): the mixed-radix Hartley
- * passes of ../webgl/hartley-pass-plan.ts as compute shaders, each writing a new
+ * passes of ../gpu-common/hartley-pass-plan.ts as compute shaders, each writing a new
  * storage buffer that the next pass reads, all queued on the GPU without readback.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { DHT_KERNEL_NAME, type DhtLastAxisAttrs, type DhtLastAxisInputs } from '../../kernel-names';
 import { SshDtypeError, SshShapeError } from '../../errors';
-import { planHartleyPasses, twiddleTable, type HartleyPassPlan } from '../webgl/hartley-pass-plan';
-import { BackendTableCache, type TableBackend } from '../webgl/backend-table-cache';
+import { planHartleyPasses, twiddleTable, type HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
+import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
 import { createWebGPUPassProgram, type WebGPUPassProgram } from './hartley-pass-programs';
-
-const DHT_KERNEL_NAME = 'SshDhtLastAxis';
 
 /**
  * Lengths up to this use one direct O(N²) pass on webgpu; longer ones the mixed-radix
@@ -66,8 +65,8 @@ export function runWebGPUHartley(backend: WebGPUBackendLike, x2d: TensorInfo, sc
 }
 
 const dhtWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
-  const x = (inputs as unknown as { x: TensorInfo }).x;
-  const scale = (attrs as unknown as { scale: number }).scale;
+  const { x } = inputs as unknown as DhtLastAxisInputs;
+  const { scale } = attrs as unknown as DhtLastAxisAttrs;
   const webgpu = backend as unknown as WebGPUBackendLike;
   if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgpu): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
   if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgpu): x must have rank ≥ 1, got a scalar`);

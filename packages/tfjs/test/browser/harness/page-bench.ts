@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dhtLastAxis } from '../../../src/ops/dht';
-import { planHartleyPasses, type HartleyPassPlan } from '../../../src/kernels/webgl/hartley-pass-plan';
+import { planHartleyPasses, type HartleyPassPlan } from '../../../src/kernels/gpu-common/hartley-pass-plan';
 import { runWebGLHartley } from '../../../src/kernels/webgl/dht-webgl';
 import { runWebGPUHartley } from '../../../src/kernels/webgpu/dht-webgpu';
 import type { BenchDhtArgs, BenchDhtResult, Timing } from './harness-api';

@@ -1,7 +1,6 @@
 /**
  * Backend-independent schedule of the GPU Hartley transform, shared by the webgl and
- * webgpu kernels (it lives here because the webgl kernel was written first; it imports
- * nothing from either backend).
+ * webgpu kernels (it imports nothing from either backend).
  *
  * The transform is a decimation-in-time mixed-radix DHT in Stockham order: natural
  * order in, natural order out, one GPU program per pass, ping-pong buffers. After pass
