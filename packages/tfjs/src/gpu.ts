@@ -25,8 +25,8 @@ export {
 } from './kernels/webgpu/index';
 
 // Lets the main entry's registerSshKernels() pick the GPU kernels up as soon as a
-// backend appears. Bundlers may drop a bare `import '@ssh-peft/tfjs/gpu'` (the package
-// is side-effect free), so applications call registerGpuKernels() explicitly.
+// backend appears. This module is listed in package.json's `sideEffects`, so a bare
+// `import '@ssh-peft/tfjs/gpu'` keeps it; registerGpuKernels() registers eagerly.
 addBackendKernelRegistrar('webgl', registerWebGLDhtKernel);
 addBackendKernelRegistrar('webgpu', registerWebGPUDhtKernel);
 

@@ -3,7 +3,8 @@
  * implementation of WebGL2/WebGPU, so absolute times mean little; ratios do):
  *
  * 1. the DHT op against tfjs's own `tf.spectral.rfft` (an O(N²) DFT on these
- *    backends) and against a cas-matrix matMul, N = 256, 1024, 4096;
+ *    backends) and against a cas-matrix matMul, N = 256, 1024, 4096, 4099 (prime) and
+ *    11008 (43·2⁸), and the Bluestein stage against radix-p passes at 4099 and 11008;
  * 2. the schedule choices the kernels make (direct pass vs passes for short rows,
  *    radix 2/4/8 for long ones);
  * 3. one training step of an adapted 768→768 and 768→3072 layer (see training-step.ts).
@@ -20,8 +21,8 @@ import type { BenchDhtResult, GpuBackendName, PlanVariant, Timing } from '../../
 import type { BrowserStepResult } from './training-step-async';
 import type { TrainingBenchApi } from './bench-page-entry';
 import { updateDocSection } from '../doc-section';
-import { WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
-import { WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../src/kernels/webgpu/dht-webgpu';
+import { WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
+import { WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../src/kernels/webgpu/dht-webgpu';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BENCH_ENTRY = resolve(here, 'bench-page-entry.ts');
@@ -56,6 +57,7 @@ export interface BrowserBenchReport {
   environment: string;
   op: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
   shortRows: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
+  bluestein: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
   radix: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
   training: Array<{ backend: GpuBackendName; dIn: number; dOut: number; rows: BrowserStepResult[] }>;
   options: BrowserBenchOptions;
@@ -81,15 +83,27 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
       environment: `${version}; WebGL${init.webglVersion} + WebGPU adapter ${init.webgpuAdapterInfo} (SwiftShader, CPU)`,
       op: [],
       shortRows: [],
+      bluestein: [],
       radix: [],
       training: [],
       options,
     };
     for (const backend of BACKENDS) {
-      for (const n of [256, 1024, 4096]) {
+      // 4099 (prime) and 11008 (43·2⁸) go through the Bluestein stage; tfjs's O(N²) rfft is
+      // timed up to 4099 only (at 11008 one call takes minutes on SwiftShader).
+      for (const n of [256, 1024, 4096, 4099, 11008]) {
         log(`op ${backend} N=${n}`);
-        const result = await session.call('benchDhtOp', { backend, n, rows: options.opRows, budgetMs: options.budgetMs, rfftBudgetMs: options.rfftBudgetMs, rfft: true, casMatMul: true, plans: [] });
+        const result = await session.call('benchDhtOp', { backend, n, rows: options.opRows, budgetMs: options.budgetMs, rfftBudgetMs: options.rfftBudgetMs, rfft: n <= 4099, casMatMul: n <= 4096, plans: [] });
         report.op.push({ backend, n, result });
+      }
+      for (const n of [4099, 11008]) {
+        log(`bluestein ${backend} N=${n}`);
+        const plans: PlanVariant[] = [
+          { label: 'stage', directMaxLength: 16, radices: radicesOf(backend), bluesteinMinPrime: 11 },
+          { label: 'radix passes', directMaxLength: 16, radices: radicesOf(backend), bluesteinMinPrime: Infinity },
+        ];
+        const result = await session.call('benchDhtOp', { backend, n, rows: options.opRows, budgetMs: options.budgetMs, rfftBudgetMs: 0, rfft: false, casMatMul: false, plans });
+        report.bluestein.push({ backend, n, result });
       }
       for (const n of [8, 16, 32, 64]) {
         log(`short rows ${backend} N=${n}`);
@@ -152,8 +166,10 @@ export function renderBrowserSection(r: BrowserBenchReport): string {
     'order (natural order in and out), one shader program per pass, ping-pong textures (webgl) or storage',
     'buffers (webgpu), float32 cos/sin tables computed in float64 and uploaded once per length, no CPU round',
     'trip. webgl computes one output per fragment (a gather of 2p−1 values); webgpu runs radix ≤ 16 as',
-    'butterflies (one thread per p outputs sharing 2p reads). Any N works: factors 8/4/2/3/5/7 give',
-    'O(N log N); a prime factor p costs O(N·p) per row (a prime N is the direct O(N²) pass — no Bluestein).',
+    'butterflies (one thread per p outputs sharing 2p reads). Any N works in O(N log N): factors 8/4/2/3/5/7',
+    `as passes; prime factors from ${WEBGL_BLUESTEIN_MIN_PRIME} up (webgl; ${WEBGPU_BLUESTEIN_MIN_PRIME} on webgpu) as one Bluestein stage — length-Q DHTs`,
+    'by a real-arithmetic chirp convolution of 7-smooth length M ≥ 2Q−1 on the same passes (4099: Q = 4099;',
+    '11008 = 43·2⁸: Q = 43, then radix passes).',
     '',
     `### DHT op vs tfjs's \`tf.spectral.rfft\` (x: [${o.opRows}, N], float32)`,
     '',
@@ -166,6 +182,21 @@ export function renderBrowserSection(r: BrowserBenchReport): string {
   ];
   for (const { backend, n, result } of r.op) {
     lines.push(`| ${backend} | ${n} | ${ms(result.dht)} | ${ms(result.rfft)} | ${ratio(result.rfft, result.dht)} | ${ms(result.casMatMul)} | ${ratio(result.casMatMul, result.dht)} |`);
+  }
+  lines.push(
+    '',
+    `### Large prime factors: Bluestein stage vs radix-p passes (x: [${o.opRows}, N])`,
+    '',
+    'The same kernel loop with the stage (the default) and without it (the prime factor as one radix-p',
+    'pass, O(N·p) per row; for a prime N the direct O(N²) pass).',
+    '',
+    '| backend | N | stage (Q, M, passes after) | radix passes (count) | radix / stage |',
+    '|---|---:|---:|---:|---:|',
+  );
+  for (const { backend, n, result } of r.bluestein) {
+    const stage = result.plans['stage'];
+    const passes = result.plans['radix passes'];
+    lines.push(`| ${backend} | ${n} | ${ms(stage)} (${stage.bluestein ?? '—'}) | ${ms(passes)} (${passes.passes}) | ${ratio(passes, stage)} |`);
   }
   lines.push(
     '',

@@ -1,25 +1,16 @@
 /**
  * The DHT over the last axis as a tfjs op.
  *
- * Contract shared with the GPU kernels (src/kernels/webgl, src/kernels/webgpu):
- * kernel name {@link DHT_KERNEL_NAME}, one input `x` (float32, rank ≥ 1, transform
- * along the last axis of length N), attribute `{ scale }`, output of the same shape:
- * `y[..., k] = scale · Σ_j x[..., j] · cas(2πkj/N)`.
- * The gradient is the same kernel applied to `dy`: the cas matrix is symmetric, so
- * the transform is its own transpose.
+ * The kernel's contract (name, input, attributes) is in ../kernel-names.ts, its gradient
+ * in ../gradients/dht-gradient.ts: the same kernel applied to `dy`, since the cas matrix
+ * is symmetric.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SshDisposedError, SshDtypeError, SshOptionError, SshShapeError, SshTfjsError } from '../errors';
 import { ensureSshKernels } from '../kernels/register';
+import { DHT_KERNEL_NAME, type DhtLastAxisAttrs, type DhtLastAxisInputs } from '../kernel-names';
 
-/** Kernel name registered with tfjs's kernel registry for every backend. */
-export const DHT_KERNEL_NAME = 'SshDhtLastAxis';
-
-/** Attributes of the {@link DHT_KERNEL_NAME} kernel. */
-export interface DhtLastAxisAttrs {
-  /** Multiplies the unnormalised transform (1 → forward `backward` normalisation, 1/N → its inverse). */
-  scale: number;
-}
+export { DHT_KERNEL_NAME, type DhtLastAxisAttrs } from '../kernel-names';
 
 /**
  * Discrete Hartley transform of every vector along the last axis of `x`, times `scale`.
@@ -55,7 +46,8 @@ export function dhtLastAxis<R extends tf.Rank>(x: tf.Tensor<R>, scale = 1): tf.T
     );
   }
   const attrs: DhtLastAxisAttrs = { scale };
-  return tf.engine().runKernel(DHT_KERNEL_NAME, { x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor<R>;
+  const inputs: DhtLastAxisInputs = { x };
+  return tf.engine().runKernel(DHT_KERNEL_NAME, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor<R>;
 }
 
 /** Validates a tensor argument of the DHT op (shared with the layer code). */

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { referenceDht } from '@ssh-peft/hartley';
-import { factorRadices, twiddleTable, type HartleyPass } from '../../src/kernels/webgl/hartley-pass-plan';
+import { factorRadices, twiddleTable, type HartleyPass } from '../../src/kernels/gpu-common/hartley-pass-plan';
 import {
   bluesteinConvLength,
   chirpSpectrumTable,
@@ -18,7 +18,7 @@ import {
   planGpuDht,
   primeFactors,
   type BluesteinStage,
-} from '../../src/kernels/webgl/bluestein-stage';
+} from '../../src/kernels/gpu-common/bluestein-stage';
 
 /** One gather pass with the shaders' index arithmetic (see hartley-pass-plan.test.ts). */
 function gatherPass(a: Float64Array, rows: number, n: number, pass: HartleyPass, tw: Float32Array): Float64Array {

@@ -1,6 +1,6 @@
 /**
  * Lengths with prime factors above 7 on the webgl and webgpu DHT kernels (Bluestein
- * stage, see src/kernels/webgl/bluestein-stage.ts), run in headless Chromium
+ * stage, see src/kernels/gpu-common/bluestein-stage.ts), run in headless Chromium
  * (SwiftShader) against the cpu backend's kernel in the same page.
  *
  * Tolerance (float32): the stage runs four float32 transforms of length M ≈ 2Q–4Q and

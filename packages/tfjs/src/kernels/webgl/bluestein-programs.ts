@@ -1,10 +1,10 @@
 /**
- * The WebGL programs of the Bluestein stage (formulas in bluestein-stage.ts): one
+ * The WebGL programs of the Bluestein stage (formulas in ../gpu-common/bluestein-stage.ts): one
  * fragment per output element. Buffers of the convolution are [2V, M] with V = rows·R
  * virtual rows (row, j): row 2v holds the real part, row 2v+1 the imaginary part.
  * Shape constants are baked into the source; the scale is a uniform.
  */
-import type { BluesteinStage } from './bluestein-stage';
+import type { BluesteinStage } from '../gpu-common/bluestein-stage';
 import type { WebGLPassProgram } from './hartley-pass-program';
 
 /** Structural copy of tfjs-backend-webgl's GPGPUProgram, uniforms optional. */

@@ -1,13 +1,13 @@
 /**
- * The Bluestein stage on webgl (bluestein-stage.ts): chirp-in, the length-M passes,
+ * The Bluestein stage on webgl (../gpu-common/bluestein-stage.ts): chirp-in, the length-M passes,
  * pointwise product, the passes again, chirp-out — every intermediate a texture
  * released as soon as the next program has consumed it.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { BackendTableCache, type TableBackend } from './backend-table-cache';
-import { chirpSpectrumTable, chirpTable, type BluesteinStage } from './bluestein-stage';
+import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
+import { chirpSpectrumTable, chirpTable, type BluesteinStage } from '../gpu-common/bluestein-stage';
 import { createChirpInProgram, createChirpOutProgram, createChirpProductProgram, type WebGLStageProgram } from './bluestein-programs';
-import type { HartleyPassPlan } from './hartley-pass-plan';
+import type { HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
 
 /** The MathBackendWebGL members the stage uses. */
 export interface WebGLStageBackend extends TableBackend {

@@ -1,18 +1,17 @@
 /**
  * webgl-backend kernel of the DHT op (`SshDhtLastAxis`): the mixed-radix Hartley
- * passes of hartley-pass-plan.ts, each a WebGL program writing a new texture that the
+ * passes of ../gpu-common/hartley-pass-plan.ts, each a WebGL program writing a new texture that the
  * next pass reads (ping-pong through tfjs's texture manager), all on the GPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { DHT_KERNEL_NAME, type DhtLastAxisAttrs, type DhtLastAxisInputs } from '../../kernel-names';
 import { SshDtypeError, SshShapeError, SshTfjsError } from '../../errors';
-import { twiddleTable, type HartleyPassPlan } from './hartley-pass-plan';
-import { planGpuDht, type GpuDhtPlan } from './bluestein-stage';
+import { twiddleTable, type HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
+import { planGpuDht, type GpuDhtPlan } from '../gpu-common/bluestein-stage';
 import { clearWebGLBluesteinTables, runWebGLBluestein } from './bluestein-webgl';
 import { createWebGLPassProgram, type WebGLPassProgram } from './hartley-pass-program';
-import { BackendTableCache, type TableBackend } from './backend-table-cache';
-
-const DHT_KERNEL_NAME = 'SshDhtLastAxis';
+import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
 
 /**
  * Lengths up to this use one direct O(N²) pass on webgl; longer ones the mixed-radix
@@ -26,7 +25,7 @@ export const WEBGL_RADICES: readonly number[] = [4, 2, 3, 5, 7];
 
 /**
  * Prime factors of N from this value up go through the Bluestein stage
- * (bluestein-stage.ts), smaller ones are radix-p passes. Chosen from `bench/browser`
+ * (../gpu-common/bluestein-stage.ts), smaller ones are radix-p passes. Chosen from `bench/browser`
  * (radix-p pass vs Bluestein stage at N = 11008 = 43·2⁸): see docs/benchmarks/tfjs.md.
  */
 export const WEBGL_BLUESTEIN_MIN_PRIME = 11;
@@ -79,8 +78,8 @@ export function runWebGLHartley(
 }
 
 const dhtWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
-  const x = (inputs as unknown as { x: TensorInfo }).x;
-  const scale = (attrs as unknown as { scale: number }).scale;
+  const { x } = inputs as unknown as DhtLastAxisInputs;
+  const { scale } = attrs as unknown as DhtLastAxisAttrs;
   const webgl = backend as unknown as WebGLBackendLike;
   if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgl): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
   if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgl): x must have rank ≥ 1, got a scalar`);

@@ -1,10 +1,10 @@
 /**
- * WebGPU programs of the Bluestein stage (formulas in ../webgl/bluestein-stage.ts): one
+ * WebGPU programs of the Bluestein stage (formulas in ../gpu-common/bluestein-stage.ts): one
  * thread per output element, buffers flat. The convolution buffers are [2V, M] with
  * V = rows·R virtual rows: row 2v the real part, row 2v+1 the imaginary part. Constants
  * are baked into the source and named in `shaderKey`; the scale is a uniform.
  */
-import type { BluesteinStage } from '../webgl/bluestein-stage';
+import type { BluesteinStage } from '../gpu-common/bluestein-stage';
 import type { WebGPUPassProgram } from './hartley-pass-programs';
 
 const WORKGROUP_SIZE = 64;

@@ -1,13 +1,13 @@
 /**
- * The Bluestein stage on webgpu (../webgl/bluestein-stage.ts): chirp-in, the length-M
+ * The Bluestein stage on webgpu (../gpu-common/bluestein-stage.ts): chirp-in, the length-M
  * passes, pointwise product, the passes again, chirp-out, all queued on the GPU; every
  * intermediate buffer is released once the next program is queued (the backend defers
  * the release until the command buffer is submitted).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { BackendTableCache, type TableBackend } from '../webgl/backend-table-cache';
-import { chirpSpectrumTable, chirpTable, type BluesteinStage } from '../webgl/bluestein-stage';
-import type { HartleyPassPlan } from '../webgl/hartley-pass-plan';
+import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
+import { chirpSpectrumTable, chirpTable, type BluesteinStage } from '../gpu-common/bluestein-stage';
+import type { HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
 import { createChirpInProgram, createChirpOutProgram, createChirpProductProgram } from './bluestein-programs';
 import type { WebGPUPassProgram } from './hartley-pass-programs';
 

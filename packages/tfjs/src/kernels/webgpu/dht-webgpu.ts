@@ -1,18 +1,17 @@
 /**
  * webgpu-backend kernel of the DHT op (`SshDhtLastAxis`): the mixed-radix Hartley
- * passes of ../webgl/hartley-pass-plan.ts as compute shaders, each writing a new
+ * passes of ../gpu-common/hartley-pass-plan.ts as compute shaders, each writing a new
  * storage buffer that the next pass reads, all queued on the GPU without readback.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { DHT_KERNEL_NAME, type DhtLastAxisAttrs, type DhtLastAxisInputs } from '../../kernel-names';
 import { SshDtypeError, SshShapeError } from '../../errors';
-import { twiddleTable, type HartleyPassPlan } from '../webgl/hartley-pass-plan';
-import { planGpuDht, type GpuDhtPlan } from '../webgl/bluestein-stage';
+import { twiddleTable, type HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
+import { planGpuDht, type GpuDhtPlan } from '../gpu-common/bluestein-stage';
 import { clearWebGPUBluesteinTables, runWebGPUBluestein } from './bluestein-webgpu';
-import { BackendTableCache, type TableBackend } from '../webgl/backend-table-cache';
+import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
 import { createWebGPUPassProgram, type WebGPUPassProgram } from './hartley-pass-programs';
-
-const DHT_KERNEL_NAME = 'SshDhtLastAxis';
 
 /**
  * Lengths up to this use one direct O(N²) pass on webgpu; longer ones the mixed-radix
@@ -25,7 +24,7 @@ export const WEBGPU_RADICES: readonly number[] = [8, 4, 2, 3, 5, 7];
 
 /**
  * Prime factors of N from this value up go through the Bluestein stage
- * (../webgl/bluestein-stage.ts), smaller ones are radix-p passes. Chosen from
+ * (../gpu-common/bluestein-stage.ts), smaller ones are radix-p passes. Chosen from
  * `bench/browser` (radix-p pass vs Bluestein stage at N = 11008 = 43·2⁸): see
  * docs/benchmarks/tfjs.md.
  */
@@ -85,8 +84,8 @@ export function runWebGPUHartley(
 }
 
 const dhtWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
-  const x = (inputs as unknown as { x: TensorInfo }).x;
-  const scale = (attrs as unknown as { scale: number }).scale;
+  const { x } = inputs as unknown as DhtLastAxisInputs;
+  const { scale } = attrs as unknown as DhtLastAxisAttrs;
   const webgpu = backend as unknown as WebGPUBackendLike;
   if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgpu): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
   if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgpu): x must have rank ≥ 1, got a scalar`);

@@ -79,6 +79,8 @@ export interface PlanVariant {
   label: string;
   directMaxLength: number;
   radices: number[];
+  /** Prime factors from this value up go through the Bluestein stage (default: the backend's). */
+  bluesteinMinPrime?: number;
 }
 
 export interface Timing {
@@ -91,7 +93,8 @@ export interface BenchDhtResult {
   dht: Timing;
   rfft: Timing | null;
   casMatMul: Timing | null;
-  plans: Record<string, Timing & { passes: number }>;
+  /** Per schedule: passes after the Bluestein stage, and the stage as "Q = …, M = …" (absent without one). */
+  plans: Record<string, Timing & { passes: number; bluestein?: string }>;
 }
 
 export interface HarnessApi {

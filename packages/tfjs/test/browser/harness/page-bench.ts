@@ -4,10 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dhtLastAxis } from '../../../src/ops/dht';
-import { planHartleyPasses, type HartleyPassPlan } from '../../../src/kernels/webgl/hartley-pass-plan';
+import { planHartleyPasses, type HartleyPassPlan } from '../../../src/kernels/gpu-common/hartley-pass-plan';
 import { runWebGLHartley, WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../../src/kernels/webgl/dht-webgl';
 import { runWebGPUHartley, WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../../src/kernels/webgpu/dht-webgpu';
-import { planGpuDht, type GpuDhtPlan, type GpuDhtPlanOptions } from '../../../src/kernels/webgl/bluestein-stage';
+import { planGpuDht, type GpuDhtPlan, type GpuDhtPlanOptions } from '../../../src/kernels/gpu-common/bluestein-stage';
 import type { BenchDhtArgs, BenchDhtResult, Timing } from './harness-api';
 import { seededValues } from './seeded-values';
 

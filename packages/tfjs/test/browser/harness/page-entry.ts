@@ -226,7 +226,7 @@ const harness: HarnessApi = {
 
 /**
  * Publishes the harness as window.sshHarness. Called below for the test page and
- * explicitly by the bench page (this package is `sideEffects: false`, so a bare
+ * explicitly by the bench page (test modules are not in the package's `sideEffects`, so a bare
  * import of this module would be dropped by the bundler).
  */
 export function installHarness(): void {
