@@ -70,8 +70,11 @@ export function adaptedVariants(c: StepCase, positions: Uint32Array): Array<[str
   ];
 }
 
-/** Runs every variant for one shape; tensors are created and disposed here. */
-export async function benchTrainingStep(c: StepCase): Promise<StepResult[]> {
+/**
+ * Runs every variant for one shape (or those whose names start with one of `only`);
+ * tensors are created and disposed here.
+ */
+export async function benchTrainingStep(c: StepCase, only?: readonly string[]): Promise<StepResult[]> {
   const x = randomTensor([c.tokens, c.rows], 1);
   const w0 = randomTensor([c.rows, c.cols], 2);
   const bias = randomTensor([c.cols], 3);
@@ -87,7 +90,7 @@ export async function benchTrainingStep(c: StepCase): Promise<StepResult[]> {
   const frozenMs = Math.min(frozenTimes.ms, frozenTimes.frozenMs);
   results.push({ variant: 'frozen layer', trainable: 0, ms: frozenMs, frozenMs, peakBytes: frozenPeak });
 
-  const variants = adaptedVariants(c, positions);
+  const variants = adaptedVariants(c, positions).filter(([name]) => only === undefined || only.some((prefix) => name.startsWith(prefix)));
   for (const [name, make] of variants) {
     const layer = buildAdaptedLayer(make(), c.rows, w0, bias);
     const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);

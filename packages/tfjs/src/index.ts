@@ -42,4 +42,10 @@ export { applySSH, attachSSH, DEFAULT_SSH_ALPHA, DEFAULT_ENERGY_RATIO, type Appl
 export { type LayerSelector } from './surgery/targets';
 export * as baselines from './baselines/index';
 export { sparseMix } from './ops/sparse-mix';
+export {
+  clearComposedRouteTables,
+  COMPOSED_CAS_CACHE_BYTES,
+  COMPOSED_CAS_CACHE_MAX_LENGTH,
+  COMPOSED_DHT_MAX_LENGTH,
+} from './ops/composed-route';
 export { SPARSE_MIX_KERNEL_NAME, SPARSE_MIX_COEF_GRAD_KERNEL_NAME, type SparseMixAttrs } from './kernel-names';

@@ -96,7 +96,8 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
         const result = await session.call('benchDhtOp', { backend, n, rows: options.opRows, budgetMs: options.budgetMs, rfftBudgetMs: options.rfftBudgetMs, rfft: n <= 4099, casMatMul: n <= 4096, plans: [] });
         report.op.push({ backend, n, result });
       }
-      for (const n of [4099, 11008]) {
+      // 16448 = 257·64: a larger prime factor, where the stage's O(log M) beats a pass's O(p).
+      for (const n of [4099, 11008, 16448]) {
         log(`bluestein ${backend} N=${n}`);
         const plans: PlanVariant[] = [
           { label: 'stage', directMaxLength: 16, radices: radicesOf(backend), bluesteinMinPrime: 11 },

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dhtLastAxis } from '../../../src/ops/dht';
-import { planHartleyPasses, type HartleyPassPlan } from '../../../src/kernels/gpu-common/hartley-pass-plan';
+import type { HartleyPassPlan } from '../../../src/kernels/gpu-common/hartley-pass-plan';
 import { runWebGLHartley, WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../../src/kernels/webgl/dht-webgl';
 import { runWebGPUHartley, WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../../src/kernels/webgpu/dht-webgpu';
 import { planGpuDht, type GpuDhtPlan, type GpuDhtPlanOptions } from '../../../src/kernels/gpu-common/bluestein-stage';
@@ -84,8 +84,11 @@ export async function benchDhtOp(args: BenchDhtArgs): Promise<BenchDhtResult> {
   }
   const plans: BenchDhtResult['plans'] = {};
   for (const variant of args.plans) {
-    const plan = planHartleyPasses(n, variant);
-    plans[variant.label] = { ...(await timeOp(() => dhtWithPlan(backend, x, plan), budgetMs)), passes: plan.passes.length };
+    const { label, ...options } = variant;
+    const plan = gpuPlan(backend, n, options);
+    const stage = plan.bluestein;
+    const bluestein = stage ? `Q = ${stage.length}, M = ${stage.convLength}, ${plan.passes.length} passes` : undefined;
+    plans[label] = { ...(await timeOp(() => dhtWithPlan(backend, x, plan), budgetMs)), passes: plan.passes.length + (stage ? 2 * stage.convPlan.passes.length + 3 : 0), bluestein };
   }
   x.dispose();
   return { dht, rfft, casMatMul, plans };
