@@ -1,8 +1,9 @@
 /**
  * The composed route: SSH on a backend that has tfjs's stock kernels but none of this
  * package's (tfjs-node's `tensorflow`, a third-party backend). Only stock,
- * differentiable ops run — matMul, mul, gather — so tfjs differentiates them and every
- * backend with the stock kernels works.
+ * differentiable ops run — matMul, mul, reshape (gather only for a position layout
+ * compileSpectralTerms never makes) — so tfjs differentiates them and every backend with
+ * the stock kernels works.
  *
  * x·ΔW needs no transform of length N here: with the cas matrices C restricted to the
  * terms' columns and rows,
@@ -11,11 +12,13 @@
  *     V[j, o] = cas(2π·s_j·o / cols)   [m, cols]      (= one-hot of the scatters · C_cols)
  *
  * the factored route DHT_cols(mix(DHT_rows(x))) is ((x·U) ⊙ c_terms)·V and the dense
- * ΔW is (U ⊙ c_terms)·V, times the output scale; c_terms = c (separable) or
- * gather(c, coefIndex) ⊙ weight (true-2D). Cost T·m·(rows + cols) per pass; memory
- * 4·m·(rows + cols) bytes of tables per layer and backend, never N² (e.g. 6.1 MB for a
- * separable 768→768 layer with n = 1000), made once per position set and backend and
- * released when the position set is garbage-collected (or by {@link clearComposedRouteTables}).
+ * ΔW is (U ⊙ c_terms)·V, times the output scale; c_terms = c (separable) or c
+ * broadcast over each position's four signed terms (true-2D) — no gather, whose
+ * gradient (UnsortedSegmentSum) is slow on tfjs-backend-cpu and wrong on webgl 4.22.
+ * Cost T·m·(rows + cols) per pass; memory 4·m·(rows + cols) bytes of tables per layer
+ * and backend, never N² (e.g. 6.1 MB for a separable 768→768 layer with n = 1000), made
+ * once per position set and backend and released when the position set is
+ * garbage-collected (or by {@link clearComposedRouteTables}).
  *
  * `dhtLastAxis` itself, called directly on such a backend, is a matMul with the N×N cas
  * matrix: cached per backend for N ≤ {@link COMPOSED_CAS_CACHE_MAX_LENGTH} within
@@ -55,8 +58,23 @@ function casMatrix(n: number): Float32Array {
 interface PositionTables {
   u: tf.Tensor2D;
   v: tf.Tensor2D;
+  /** Term weights as [n, r] when coefficient k owns terms k·r … k·r + r − 1 (broadcast), else [m] (gathered). */
+  weight: tf.Tensor | null;
+  /** Coefficient of each term, only when the terms are not grouped as above. */
   coefIndex: tf.Tensor1D | null;
-  weight: tf.Tensor1D | null;
+}
+
+/**
+ * r when coefficient k owns the consecutive terms k·r … k·r + r − 1 (how
+ * compileSpectralTerms lays out the true-2D variant), else 0.
+ */
+function termsPerCoefficient(terms: SpectralTerms): number {
+  const index = terms.coefficientIndex;
+  if (index === null) return 1;
+  if (terms.count === 0 || index.length % terms.count !== 0) return 0;
+  const r = index.length / terms.count;
+  for (let j = 0; j < index.length; j++) if (index[j] !== Math.floor(j / r)) return 0;
+  return r;
 }
 
 const positionTables = new WeakMap<SpectralTerms, Map<string, PositionTables>>();
@@ -97,9 +115,18 @@ function tablesFor(terms: SpectralTerms): PositionTables {
   const tables: PositionTables = {
     u: tf.keep(tf.tensor2d(casColumns(rows, gatherIndex), [rows, m])),
     v: tf.keep(tf.tensor2d(vValues, [m, cols])),
-    coefIndex: coefficientIndex === null ? null : tf.keep(tf.tensor1d(coefficientIndex, 'int32')),
-    weight: termWeight === null ? null : tf.keep(tf.tensor1d(termWeight, 'float32')),
+    coefIndex: null,
+    weight: null,
   };
+  const grouped = termsPerCoefficient(terms);
+  if (termWeight !== null && grouped > 0) {
+    // Broadcasting rather than gather: gather's gradient is UnsortedSegmentSum, which is
+    // O(segments × size) on tfjs-backend-cpu and miscounts windows on tfjs-backend-webgl 4.22.
+    tables.weight = tf.keep(tf.tensor2d(termWeight, [terms.count, grouped]));
+  } else if (coefficientIndex !== null || termWeight !== null) {
+    tables.coefIndex = coefficientIndex === null ? null : tf.keep(tf.tensor1d(coefficientIndex, 'int32'));
+    tables.weight = termWeight === null ? null : tf.keep(tf.tensor1d(termWeight, 'float32'));
+  }
   const tensors: tf.Tensor[] = [tables.u, tables.v];
   if (tables.coefIndex !== null) tensors.push(tables.coefIndex);
   if (tables.weight !== null) tensors.push(tables.weight);
@@ -111,7 +138,14 @@ function tablesFor(terms: SpectralTerms): PositionTables {
 
 /** c_terms · scale: one scaled coefficient per term. */
 function termCoefficients(c: tf.Tensor, tables: PositionTables, scale: number): tf.Tensor1D {
-  const perTerm = tables.coefIndex === null || tables.weight === null ? c : tf.mul(tf.gather(c, tables.coefIndex), tables.weight);
+  const { coefIndex, weight } = tables;
+  let perTerm = c;
+  if (weight !== null && weight.rank === 2) {
+    perTerm = tf.reshape(tf.mul(tf.reshape(c, [weight.shape[0], 1]), weight), [weight.size]);
+  } else {
+    if (coefIndex !== null) perTerm = tf.gather(c, coefIndex);
+    if (weight !== null) perTerm = tf.mul(perTerm, weight);
+  }
   return tf.mul(perTerm, scale) as tf.Tensor1D;
 }
 

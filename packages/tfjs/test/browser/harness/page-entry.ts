@@ -19,6 +19,8 @@ import { compileSpectralTerms } from '../../../src/ops/spectral-terms';
 import { registerGpuKernels } from '../../../src/gpu';
 import type { GpuBackendName, HarnessApi } from './harness-api';
 import { benchDhtOp, dhtWithPlan, gpuPlan } from './page-bench';
+import { composedMixParity, sparseMixParity } from './page-mix';
+import { trainModel } from './page-training';
 import { seededValues } from './seeded-values';
 
 function maxAbs(a: ArrayLike<number>): number {
@@ -195,6 +197,10 @@ const harness: HarnessApi = {
       leakedTensors: got.leaked,
     };
   },
+
+  sparseMixParity,
+  composedMixParity,
+  trainModel,
 
   async docExample(backend) {
     // Exactly the TSDoc example of src/gpu.ts (registerGpuKernels ran in init()).
