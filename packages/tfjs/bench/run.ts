@@ -86,7 +86,8 @@ async function main(): Promise<void> {
     '',
     `Run ${started} by \`npx nx run tfjs:${backend === 'wasm' ? 'bench-wasm' : 'bench'}\` on ${process.platform}/${process.arch}, Node ${process.version}; ` +
       `the machine is shared (2 cores), so compare ratios within a table, not absolute times across runs.` +
-      (tokens !== 4096 ? ` T = ${tokens} tokens instead of the issue's 4096: on this shared 2-core machine tfjs-backend-cpu's pure-JS matMul runs at ~0.1 GFLOP/s (256×768×768 takes 1.4–2.9 s), so T = 4096 would take the better part of an hour per table (set SSH_BENCH_TOKENS=4096 to reproduce at full size). Fewer tokens favour the methods whose cost does not grow with T (FourierFT's ΔW materialisation, SSH dense).` : ''),
+      (backend === 'wasm' ? ` T = ${tokens} tokens, as in the cpu table.` : '') +
+      (backend === 'cpu' && tokens !== 4096 ? ` T = ${tokens} tokens instead of the issue's 4096: on this shared 2-core machine tfjs-backend-cpu's pure-JS matMul runs at ~0.1 GFLOP/s (256×768×768 takes 1.4–2.9 s), so T = 4096 would take the better part of an hour per table (set SSH_BENCH_TOKENS=4096 to reproduce at full size). Fewer tokens favour the methods whose cost does not grow with T (FourierFT's ΔW materialisation, SSH dense).` : ''),
     '',
     `One training step = forward + backward + Adam update of the adapter parameters with loss mean(y²); the frozen row is the frozen layer's forward + loss alone. ` +
       `Each variant's steps alternate with steps of the frozen reference (so both see the same load); times are minima over ${repeats} runs (the first step also warms up: optimizer slots, plans, trig tables); peak tensor memory is tf.profile's peakBytes over one step (it includes x, W0 and the optimizer state).`,
@@ -116,6 +117,9 @@ async function main(): Promise<void> {
       'The wasm kernels are the host kernels run on a view of the wasm heap (inputs read in place, output copied in once). ' +
         "\"host\" is the same kernel function on the cpu backend (no copy); the native peer is tfjs-backend-wasm's own `gather` of the same " +
         '4000 columns — the memory traffic of the mix without its arithmetic, a lower bound for a native mix kernel. Medians of 9 runs, each with readback.',
+      '',
+      `Decision: the bridge costs ${fmt(b.mixBridgedMs - b.mixHostMs, 2)} ms / ${fmt(b.coefGradBridgedMs - b.coefGradHostMs, 2)} ms of ${fmt(b.mixBridgedMs, 2)} ms / ${fmt(b.coefGradBridgedMs, 2)} ms (run-to-run noise on this machine), ` +
+        `and tfjs-backend-wasm's own native gather of the same columns takes ${fmt(b.nativeGatherMs / b.mixBridgedMs, 2)}× the bridged mix, so a native wasm mix kernel has nothing to win here; the wasm backend keeps the bridged host kernels.`,
       '',
       '| kernel | on wasm (bridged) | on cpu (host, no bridge) | bridge cost | native wasm gather of the same columns |',
       '|---|---:|---:|---:|---:|',

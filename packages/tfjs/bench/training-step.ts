@@ -25,6 +25,8 @@ export interface StepCase {
   n: number;
   loraRank: number;
   repeats: number;
+  /** Only these variants (display names) when given; all of {@link adaptedVariants} otherwise. */
+  variants?: string[];
 }
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
@@ -62,12 +64,13 @@ export function buildAdaptedLayer(layer: AdaptedDense, rows: number, w0: tf.Tens
 
 /** The adapted variants every training-step table compares (cpu and browser), by display name. */
 export function adaptedVariants(c: StepCase, positions: Uint32Array): Array<[string, () => AdaptedDense]> {
-  return [
+  const all: Array<[string, () => AdaptedDense]> = [
     ['SSH factored', () => new SshDense({ name: 'ssh_factored', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'factored', checkFinite: false })],
     ['SSH dense', () => new SshDense({ name: 'ssh_dense', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'dense', checkFinite: false })],
     [`LoRA r=${c.loraRank}`, () => new baselines.LoraDense({ name: 'lora', units: c.cols, inputDim: c.rows, rank: c.loraRank, alpha: c.loraRank })],
     ['FourierFT (dense ΔW)', () => new baselines.FourierFTDense({ name: 'fourierft', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300 })],
   ];
+  return c.variants === undefined ? all : all.filter(([name]) => c.variants?.includes(name));
 }
 
 /**

@@ -145,7 +145,9 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
           [768, 3072],
         ]) {
           log(`training ${backend} ${dIn}→${dOut}`);
-          const stepCase = { rows: dIn, cols: dOut, tokens: options.trainingTokens, n: 1000, loraRank: 8, repeats: options.trainingRepeats };
+          // SSH factored against LoRA (the comparison this table exists for); the dense-ΔW variants
+          // (SSH dense, FourierFT) cost minutes per step on SwiftShader and are in the cpu/wasm tables.
+          const stepCase = { rows: dIn, cols: dOut, tokens: options.trainingTokens, n: 1000, loraRank: 8, repeats: options.trainingRepeats, variants: ['SSH factored', 'LoRA r=8'] };
           const rows = await session.page.evaluate(
             (a) => (window as unknown as { sshTrainingBench: TrainingBenchApi }).sshTrainingBench.run(a),
             { backend, stepCase },
