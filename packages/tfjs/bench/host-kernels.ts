@@ -19,7 +19,7 @@ import { buildTinyTextClassifier, buildTinyViT } from '../src/models/index';
 import { linearTileGradConfig } from '../src/gradients/tile-gradient';
 import { registerLinearSegmentSum } from '../src/kernels/host/segment-sum';
 import { registerBlockTile } from '../src/kernels/host/tile';
-import { registerSshKernelsOnWasm } from '../src/kernels/host/wasm-bridge';
+import { registerSshKernelsOnWasm } from '../src/kernels/register-wasm';
 import { updateDocSection } from './doc-section';
 
 const quick = process.env.SSH_BENCH_QUICK === '1';

@@ -1,18 +1,24 @@
 /**
  * `npx nx run tfjs:bench` — cpu-backend benchmarks of @ssh-peft/tfjs; writes the cpu
  * section of docs/benchmarks/tfjs.md (between <!-- cpu:start --> and <!-- cpu:end -->,
- * leaving the browser section intact) atomically.
+ * leaving the browser section intact) atomically. `npx nx run tfjs:bench-wasm` (flag
+ * `--backend=wasm`) runs the same training-step tables on the WebAssembly backend with
+ * registerSshKernelsOnWasm, plus the cost of the kernels' JS bridge, into the wasm section.
  *
  * Environment: SSH_BENCH_TOKENS (default 256), SSH_BENCH_REPEATS (default 2, minimum 2),
  * SSH_BENCH_RFFT_CAP_MS (default 3000), SSH_BENCH_QUICK=1 (tiny sizes, smoke run).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerSshKernelsOnWasm } from '../src/kernels/register-wasm';
+import { measureBridgeCost } from './wasm-bridge';
 import { updateDocSection } from './doc-section';
 import { benchTrainingStep, type StepResult } from './training-step';
 import { benchDhtVsRfft, type DhtResult } from './dht-vs-rfft';
 
 const quick = process.env.SSH_BENCH_QUICK === '1';
+const backend = process.argv.includes('--backend=wasm') ? 'wasm' : 'cpu';
 const tokens = Number(process.env.SSH_BENCH_TOKENS ?? (quick ? 64 : 256));
 const repeats = Math.max(2, Number(process.env.SSH_BENCH_REPEATS ?? 2));
 const capMs = Number(process.env.SSH_BENCH_RFFT_CAP_MS ?? 3000);
@@ -68,15 +74,20 @@ function dhtTable(results: DhtResult[]): string {
 }
 
 async function main(): Promise<void> {
-  await tf.setBackend('cpu');
+  if (backend === 'wasm') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  await tf.setBackend(backend);
   await tf.ready();
+  if (backend === 'wasm') registerSshKernelsOnWasm();
   const started = new Date().toISOString();
   const parts: string[] = [
-    '## cpu backend (Node, tfjs-backend-cpu 4.22, pure JavaScript)',
+    backend === 'wasm'
+      ? '## wasm backend (Node, tfjs-backend-wasm 4.22, single-threaded, SSH kernels through registerSshKernelsOnWasm)'
+      : '## cpu backend (Node, tfjs-backend-cpu 4.22, pure JavaScript)',
     '',
-    `Run ${started} by \`npx nx run tfjs:bench\` on ${process.platform}/${process.arch}, Node ${process.version}; ` +
+    `Run ${started} by \`npx nx run tfjs:${backend === 'wasm' ? 'bench-wasm' : 'bench'}\` on ${process.platform}/${process.arch}, Node ${process.version}; ` +
       `the machine is shared (2 cores), so compare ratios within a table, not absolute times across runs.` +
-      (tokens !== 4096 ? ` T = ${tokens} tokens instead of the issue's 4096: on this shared 2-core machine tfjs-backend-cpu's pure-JS matMul runs at ~0.1 GFLOP/s (256×768×768 takes 1.4–2.9 s), so T = 4096 would take the better part of an hour per table (set SSH_BENCH_TOKENS=4096 to reproduce at full size). Fewer tokens favour the methods whose cost does not grow with T (FourierFT's ΔW materialisation, SSH dense).` : ''),
+      (backend === 'wasm' ? ` T = ${tokens} tokens, as in the cpu table.` : '') +
+      (backend === 'cpu' && tokens !== 4096 ? ` T = ${tokens} tokens instead of the issue's 4096: on this shared 2-core machine tfjs-backend-cpu's pure-JS matMul runs at ~0.1 GFLOP/s (256×768×768 takes 1.4–2.9 s), so T = 4096 would take the better part of an hour per table (set SSH_BENCH_TOKENS=4096 to reproduce at full size). Fewer tokens favour the methods whose cost does not grow with T (FourierFT's ΔW materialisation, SSH dense).` : ''),
     '',
     `One training step = forward + backward + Adam update of the adapter parameters with loss mean(y²); the frozen row is the frozen layer's forward + loss alone. ` +
       `Each variant's steps alternate with steps of the frozen reference (so both see the same load); times are minima over ${repeats} runs (the first step also warms up: optimizer slots, plans, trig tables); peak tensor memory is tf.profile's peakBytes over one step (it includes x, W0 and the optimizer state).`,
@@ -96,6 +107,31 @@ async function main(): Promise<void> {
     const table = stepTable(rows, cols, results);
     process.stdout.write(`${table}\n`);
     parts.push(table);
+  }
+  if (backend === 'wasm') {
+    process.stdout.write('wasm kernel bridge …\n');
+    const b = await measureBridgeCost();
+    const part = [
+      '### Cost of the JS bridge (sparse mix of a 768→768 layer, n = 1000 true-2D positions, T = 256)',
+      '',
+      'The wasm kernels are the host kernels run on a view of the wasm heap (inputs read in place, output copied in once). ' +
+        "\"host\" is the same kernel function on the cpu backend (no copy); the native peer is tfjs-backend-wasm's own `gather` of the same " +
+        '4000 columns — the memory traffic of the mix without its arithmetic, a lower bound for a native mix kernel. Medians of 9 runs, each with readback.',
+      '',
+      `Decision: the bridge costs ${fmt(b.mixBridgedMs - b.mixHostMs, 2)} ms / ${fmt(b.coefGradBridgedMs - b.coefGradHostMs, 2)} ms of ${fmt(b.mixBridgedMs, 2)} ms / ${fmt(b.coefGradBridgedMs, 2)} ms (run-to-run noise on this machine), ` +
+        `and tfjs-backend-wasm's own native gather of the same columns takes ${fmt(b.nativeGatherMs / b.mixBridgedMs, 2)}× the bridged mix, so a native wasm mix kernel has nothing to win here; the wasm backend keeps the bridged host kernels.`,
+      '',
+      '| kernel | on wasm (bridged) | on cpu (host, no bridge) | bridge cost | native wasm gather of the same columns |',
+      '|---|---:|---:|---:|---:|',
+      `| SshSparseMix | ${fmt(b.mixBridgedMs, 2)} ms | ${fmt(b.mixHostMs, 2)} ms | ${fmt(b.mixBridgedMs - b.mixHostMs, 2)} ms | ${fmt(b.nativeGatherMs, 2)} ms |`,
+      `| SshSparseMixCoefGrad | ${fmt(b.coefGradBridgedMs, 2)} ms | ${fmt(b.coefGradHostMs, 2)} ms | ${fmt(b.coefGradBridgedMs - b.coefGradHostMs, 2)} ms | — |`,
+      '',
+    ].join('\n');
+    process.stdout.write(`${part}\n`);
+    parts.push(part);
+    const path = updateDocSection('wasm', parts.join('\n'));
+    process.stdout.write(`wrote ${path}\n`);
+    return;
   }
   process.stdout.write('DHT op vs tf.spectral.rfft …\n');
   const dht = benchDhtVsRfft(quick ? [64, 256] : [1024, 4096, 11008], quick ? [1] : [1, 64], capMs);

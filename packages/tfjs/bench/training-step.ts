@@ -25,6 +25,8 @@ export interface StepCase {
   n: number;
   loraRank: number;
   repeats: number;
+  /** Only these variants (display names) when given; all of {@link adaptedVariants} otherwise. */
+  variants?: string[];
 }
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
@@ -62,16 +64,20 @@ export function buildAdaptedLayer(layer: AdaptedDense, rows: number, w0: tf.Tens
 
 /** The adapted variants every training-step table compares (cpu and browser), by display name. */
 export function adaptedVariants(c: StepCase, positions: Uint32Array): Array<[string, () => AdaptedDense]> {
-  return [
+  const all: Array<[string, () => AdaptedDense]> = [
     ['SSH factored', () => new SshDense({ name: 'ssh_factored', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'factored', checkFinite: false })],
     ['SSH dense', () => new SshDense({ name: 'ssh_dense', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300, path: 'dense', checkFinite: false })],
     [`LoRA r=${c.loraRank}`, () => new baselines.LoraDense({ name: 'lora', units: c.cols, inputDim: c.rows, rank: c.loraRank, alpha: c.loraRank })],
     ['FourierFT (dense ΔW)', () => new baselines.FourierFTDense({ name: 'fourierft', units: c.cols, inputDim: c.rows, indices: positions, alpha: 300 })],
   ];
+  return c.variants === undefined ? all : all.filter(([name]) => c.variants?.includes(name));
 }
 
-/** Runs every variant for one shape; tensors are created and disposed here. */
-export async function benchTrainingStep(c: StepCase): Promise<StepResult[]> {
+/**
+ * Runs every variant for one shape (or those whose names start with one of `only`);
+ * tensors are created and disposed here.
+ */
+export async function benchTrainingStep(c: StepCase, only?: readonly string[]): Promise<StepResult[]> {
   const x = randomTensor([c.tokens, c.rows], 1);
   const w0 = randomTensor([c.rows, c.cols], 2);
   const bias = randomTensor([c.cols], 3);
@@ -87,7 +93,7 @@ export async function benchTrainingStep(c: StepCase): Promise<StepResult[]> {
   const frozenMs = Math.min(frozenTimes.ms, frozenTimes.frozenMs);
   results.push({ variant: 'frozen layer', trainable: 0, ms: frozenMs, frozenMs, peakBytes: frozenPeak });
 
-  const variants = adaptedVariants(c, positions);
+  const variants = adaptedVariants(c, positions).filter(([name]) => only === undefined || only.some((prefix) => name.startsWith(prefix)));
   for (const [name, make] of variants) {
     const layer = buildAdaptedLayer(make(), c.rows, w0, bias);
     const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);

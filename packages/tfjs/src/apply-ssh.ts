@@ -50,7 +50,7 @@ export interface ApplySshOptions {
   adapterName?: string;
   /** Route of x·ΔW (default `'auto'`, see `chooseSshPath`). */
   path?: SshPath;
-  /** Check coefficients for NaN/±Infinity on every training-mode call (default true). */
+  /** Check coefficients for NaN/±Infinity on every training-mode call (default true; asynchronous on GPU backends: thrown at the next training call). */
   checkFinite?: boolean;
   /** Free-form metadata stored in the adapter. */
   metadata?: Record<string, string>;

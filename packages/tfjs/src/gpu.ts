@@ -1,8 +1,9 @@
 /**
  * @packageDocumentation
- * `@ssh-peft/tfjs/gpu` — the WebGL and WebGPU kernels of the DHT op (`SshDhtLastAxis`):
- * an O(N log N) mixed-radix Hartley transform in shaders, one program per pass, data
- * kept on the GPU. Kept out of the main entry so that Node code never loads the GPU
+ * `@ssh-peft/tfjs/gpu` — the WebGL and WebGPU kernels of the DHT op (`SshDhtLastAxis`:
+ * an O(N log N) mixed-radix Hartley transform in shaders, one program per pass) and of
+ * the sparse mix (`SshSparseMix`, `SshSparseMixCoefGrad`: gather-only, index tables
+ * cached per position set), data kept on the GPU. Kept out of the main entry so that Node code never loads the GPU
  * backends; this entry imports neither backend itself either — the application does.
  */
 import { addBackendKernelRegistrar, registerSshKernels } from './kernels/register';
@@ -15,6 +16,7 @@ export {
   clearWebGLDhtTables,
   WEBGL_DIRECT_MAX_LENGTH,
   WEBGL_RADICES,
+  clearWebGLSparseMixTables,
 } from './kernels/webgl/index';
 export {
   registerWebGPUDhtKernel,
@@ -22,18 +24,19 @@ export {
   clearWebGPUDhtTables,
   WEBGPU_DIRECT_MAX_LENGTH,
   WEBGPU_RADICES,
+  clearWebGPUSparseMixTables,
 } from './kernels/webgpu/index';
 
 // Lets the main entry's registerSshKernels() pick the GPU kernels up as soon as a
-// backend appears. Bundlers may drop a bare `import '@ssh-peft/tfjs/gpu'` (the package
-// is side-effect free), so applications call registerGpuKernels() explicitly.
+// backend appears. This module is listed in package.json's `sideEffects`, so a bare
+// `import '@ssh-peft/tfjs/gpu'` keeps it; registerGpuKernels() registers eagerly.
 addBackendKernelRegistrar('webgl', registerWebGLDhtKernel);
 addBackendKernelRegistrar('webgpu', registerWebGPUDhtKernel);
 
 /**
- * Registers the DHT kernels for `webgl` and `webgpu` (whether or not those backends
- * are loaded yet — tfjs's kernel registry is keyed by backend name) plus the op's
- * gradient and cpu kernel. Idempotent; call it once at start-up.
+ * Registers the SSH kernels for `webgl` and `webgpu` (whether or not those backends
+ * are loaded yet — tfjs's kernel registry is keyed by backend name) plus the
+ * gradients and the cpu kernels. Idempotent; call it once at start-up.
  *
  * @example
  * ```ts

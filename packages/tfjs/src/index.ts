@@ -10,14 +10,14 @@
  * src/kernels/webgl/index.ts and `registerWebGPUDhtKernel` from
  * src/kernels/webgpu/index.ts and hands them to `addBackendKernelRegistrar('webgl' |
  * 'webgpu', fn)`; `registerSshKernels()` (called by every op here) then registers
- * them as soon as the corresponding backend is registered with tfjs. A GPU entry may
- * also register `SshSparseMix` / `SshSparseMixCoefGrad` kernels (contract in
- * src/kernels/cpu/sparse-mix-cpu.ts); without them `sparseMix` composes tfjs ops.
+ * them as soon as the corresponding backend is registered with tfjs. Kernel names,
+ * inputs and attributes: src/kernel-names.ts; on a backend without the sparse-mix kernels
+ * `sparseMix` composes tfjs ops.
  */
 export * from './errors';
 export { DHT_KERNEL_NAME, dhtLastAxis, type DhtLastAxisAttrs } from './ops/dht';
 export { registerSshKernels, addBackendKernelRegistrar } from './kernels/register';
-export { registerSshKernelsOnWasm } from './kernels/host/wasm-bridge';
+export { registerSshKernelsOnWasm } from './kernels/register-wasm';
 export { registerLinearSegmentSum, segmentSumValues } from './kernels/host/segment-sum';
 export { registerBlockTile, tileValues } from './kernels/host/tile';
 export { registerLinearTileGradient, tileGradient, linearTileGradConfig } from './gradients/tile-gradient';
@@ -42,4 +42,10 @@ export { applySSH, attachSSH, DEFAULT_SSH_ALPHA, DEFAULT_ENERGY_RATIO, type Appl
 export { type LayerSelector } from './surgery/targets';
 export * as baselines from './baselines/index';
 export { sparseMix } from './ops/sparse-mix';
-export { SPARSE_MIX_KERNEL_NAME, SPARSE_MIX_COEF_GRAD_KERNEL_NAME, type SparseMixAttrs } from './kernels/cpu/sparse-mix-cpu';
+export {
+  clearComposedRouteTables,
+  COMPOSED_CAS_CACHE_BYTES,
+  COMPOSED_CAS_CACHE_MAX_LENGTH,
+  COMPOSED_DHT_MAX_LENGTH,
+} from './ops/composed-route';
+export { SPARSE_MIX_KERNEL_NAME, SPARSE_MIX_COEF_GRAD_KERNEL_NAME, type SparseMixAttrs } from './kernel-names';

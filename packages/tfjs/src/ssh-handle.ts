@@ -154,7 +154,12 @@ export class SshHandle extends AdapterHandle<SshDense> {
    * ```
    */
   finiteCheck(): tfl.CustomCallback {
-    return new tfl.CustomCallback({ onBatchEnd: () => this.assertFinite() });
+    // Asynchronous reads: no pipeline stall per batch on GPU backends (fit awaits the callback).
+    return new tfl.CustomCallback({
+      onBatchEnd: async () => {
+        for (const l of this.layers.values()) await l.assertFiniteAsync();
+      },
+    });
   }
 
   private get(name: string): SshAdapter {

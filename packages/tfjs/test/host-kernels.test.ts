@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceDht } from '@ssh-peft/hartley';
 import { dhtLastAxis } from '../src/ops/dht';
 import { registerLinearSegmentSum, segmentSumValues } from '../src/kernels/host/segment-sum';
-import { registerSshKernelsOnWasm } from '../src/kernels/host/wasm-bridge';
+import { registerSshKernelsOnWasm } from '../src/kernels/register-wasm';
 import { useBackendNamed as useBackend, useCpu } from './helpers';
 
 /** The obvious definition, one output cell at a time, in float64. */

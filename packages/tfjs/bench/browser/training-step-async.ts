@@ -41,8 +41,8 @@ async function timeAndPeak(step: () => Promise<void>, repeats: number): Promise<
   return { ms: median(times), peakBytes: profile.peakBytes, kernels: await kernelTimes(profile as never) };
 }
 
-/** Same cases and variant names as the cpu table's benchTrainingStep. */
-export async function benchTrainingStepAsync(c: StepCase): Promise<BrowserStepResult[]> {
+/** Same cases and variant names as the cpu table's benchTrainingStep (those starting with one of `only`, if given). */
+export async function benchTrainingStepAsync(c: StepCase, only?: readonly string[]): Promise<BrowserStepResult[]> {
   const x = tf.randomUniform([c.tokens, c.rows], -1, 1, 'float32', 1);
   const w0 = tf.randomUniform([c.rows, c.cols], -1, 1, 'float32', 2);
   const bias = tf.randomUniform([c.cols], -1, 1, 'float32', 3);
@@ -57,7 +57,7 @@ export async function benchTrainingStepAsync(c: StepCase): Promise<BrowserStepRe
   }, c.repeats);
   results.push({ variant: 'frozen layer', trainable: 0, ...frozen });
 
-  const variants = adaptedVariants(c, positions);
+  const variants = adaptedVariants(c, positions).filter(([name]) => only === undefined || only.some((prefix) => name.startsWith(prefix)));
   for (const [name, make] of variants) {
     const layer = buildAdaptedLayer(make(), c.rows, w0, bias);
     const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);

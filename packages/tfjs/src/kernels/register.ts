@@ -1,5 +1,5 @@
 /**
- * Registration of the SSH kernels and of the DHT gradient with tfjs's registries.
+ * Registration of the SSH kernels and of their gradients with tfjs's registries.
  *
  * The cpu kernel is always available. GPU kernels live in a separate entry
  * (`@ssh-peft/tfjs/gpu`) so that the Node path never loads tfjs-backend-webgl/webgpu:
@@ -7,13 +7,13 @@
  * {@link registerSshKernels} then registers them once those backends exist.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dhtCpuKernelConfig } from './cpu/dht-cpu';
-import { sparseMixCpuKernelConfigs } from './cpu/sparse-mix-cpu';
-
-const DHT_KERNEL_NAME = 'SshDhtLastAxis';
+import { DHT_KERNEL_NAME } from '../kernel-names';
+import { dhtLastAxisGradConfig } from '../gradients/dht-gradient';
+import { sparseMixGradConfig } from '../gradients/sparse-mix-gradient';
+import { cpuKernelConfigs } from './cpu/index';
 
 const registrars = new Map<string, () => void>();
-let gradientRegistered = false;
+let gradientsRegistered = false;
 
 /**
  * Makes a backend's kernel registration function known to {@link registerSshKernels}.
@@ -31,7 +31,7 @@ export function addBackendKernelRegistrar(backendName: string, register: () => v
 }
 
 /**
- * Registers the DHT gradient, the cpu kernel and every GPU kernel whose backend is
+ * Registers the gradients, the cpu kernels and every GPU kernel whose backend is
  * registered with tfjs. Idempotent: kernels already present are left alone. Ops of
  * this package call it themselves, so users only need it after registering a backend
  * late (e.g. importing `@tensorflow/tfjs-backend-webgl` after the first op ran).
@@ -43,21 +43,13 @@ export function addBackendKernelRegistrar(backendName: string, register: () => v
  * ```
  */
 export function registerSshKernels(): void {
-  if (!gradientRegistered) {
-    if (tf.getGradient(DHT_KERNEL_NAME) === undefined) {
-      tf.registerGradient({
-        kernelName: DHT_KERNEL_NAME,
-        gradFunc: (dy, _saved, attrs) => {
-          const g = dy as tf.Tensor;
-          const scale = (attrs as { scale: number }).scale;
-          // DHT matrix is symmetric: the vector-Jacobian product is the same transform of dy.
-          return { x: () => tf.engine().runKernel(DHT_KERNEL_NAME, { x: g }, { scale }) as tf.Tensor };
-        },
-      });
+  if (!gradientsRegistered) {
+    for (const config of [dhtLastAxisGradConfig, sparseMixGradConfig]) {
+      if (tf.getGradient(config.kernelName) === undefined) tf.registerGradient(config);
     }
-    gradientRegistered = true;
+    gradientsRegistered = true;
   }
-  for (const config of [dhtCpuKernelConfig, ...sparseMixCpuKernelConfigs]) {
+  for (const config of cpuKernelConfigs) {
     if (tf.getKernel(config.kernelName, 'cpu') === undefined) tf.registerKernel(config);
   }
   for (const [backendName, register] of registrars) {
@@ -72,7 +64,7 @@ let lastSeenBackend: string | undefined;
 /** Cheap per-op guard: re-runs {@link registerSshKernels} when the active backend changed. */
 export function ensureSshKernels(): void {
   const current = tf.getBackend();
-  if (current !== lastSeenBackend || !gradientRegistered) {
+  if (current !== lastSeenBackend || !gradientsRegistered) {
     registerSshKernels();
     lastSeenBackend = current;
   }

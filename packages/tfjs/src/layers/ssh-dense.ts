@@ -19,6 +19,9 @@ import { sshDeltaWeight, sshLinear, type SshLayerState, type SshPath } from '../
 import { AdaptedDense, type AdaptedDenseArgs } from './adapted-dense';
 
 /** Constructor arguments (and serialised config) of {@link SshDense}. */
+/** Backends whose tensors live in host memory, where a synchronous read costs a copy at most. */
+const HOST_MEMORY_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
 export interface SshDenseArgs extends AdaptedDenseArgs {
   /** Flat positions u·units + v of the trained coefficients (distinct). */
   indices: ArrayLike<number>;
@@ -28,7 +31,7 @@ export interface SshDenseArgs extends AdaptedDenseArgs {
   normalization?: Normalization;
   /** Route of x·ΔW while unmerged (default `'auto'`). */
   path?: SshPath;
-  /** Check the coefficients for NaN/±Infinity at every training-mode call (default true). */
+  /** Check the coefficients for NaN/±Infinity at every training-mode call (default true; on GPU backends the read is asynchronous and a bad value is thrown at the next training call). */
   checkFinite?: boolean;
   /** Name of the adapter the coefficients belong to (informational). */
   adapterName?: string;
@@ -77,7 +80,46 @@ export class SshDense extends AdaptedDense {
   }
 
   protected override beforeTrainingCall(): void {
-    if (this.checkFinite) this.assertFinite();
+    if (!this.checkFinite) return;
+    if (HOST_MEMORY_BACKENDS.has(tf.getBackend())) {
+      this.assertFinite();
+      return;
+    }
+    // GPU backends: a synchronous read stalls the queue every call, and on webgpu
+    // (tfjs-backend-webgpu 4.22 reads synchronously through freshly created WebGPU
+    // canvases) three of them per training step lost the device in headless Chromium.
+    // So the values are read asynchronously and a non-finite one is thrown at the next
+    // training call.
+    const found = this.pendingNonFinite;
+    if (found !== null) {
+      this.pendingNonFinite = null;
+      throw found;
+    }
+    if (this.finiteReadInFlight) return;
+    this.finiteReadInFlight = true;
+    const snapshot = tf.keep(tf.clone(this.coefficients.read()));
+    snapshot
+      .data()
+      .then((values) => {
+        this.pendingNonFinite ??= this.firstNonFinite(values as Float32Array);
+      })
+      .catch(() => {
+        // A lost backend fails the training call itself; nothing to report here.
+      })
+      .finally(() => {
+        snapshot.dispose();
+        this.finiteReadInFlight = false;
+      });
+  }
+
+  private pendingNonFinite: SshNonFiniteError | null = null;
+  private finiteReadInFlight = false;
+
+  private firstNonFinite(values: ArrayLike<number>): SshNonFiniteError | null {
+    for (let k = 0; k < values.length; k++) {
+      if (!Number.isFinite(values[k])) return new SshNonFiniteError(this.name, k, values[k]);
+    }
+    return null;
   }
 
   protected override adaptedForward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null, training: boolean): tf.Tensor {
@@ -122,10 +164,17 @@ export class SshDense extends AdaptedDense {
    * @throws {SshNonFiniteError} naming this layer and the first NaN/±Infinity coefficient.
    */
   assertFinite(): void {
-    const values = this.coefficients.read().dataSync();
-    for (let k = 0; k < values.length; k++) {
-      if (!Number.isFinite(values[k])) throw new SshNonFiniteError(this.name, k, values[k]);
-    }
+    const error = this.firstNonFinite(this.coefficients.read().dataSync());
+    if (error !== null) throw error;
+  }
+
+  /**
+   * {@link assertFinite} with an asynchronous read (no pipeline stall on GPU backends).
+   * @throws {SshNonFiniteError} naming this layer and the first NaN/±Infinity coefficient.
+   */
+  async assertFiniteAsync(): Promise<void> {
+    const error = this.firstNonFinite((await this.coefficients.read().data()) as Float32Array);
+    if (error !== null) throw error;
   }
 
   /**

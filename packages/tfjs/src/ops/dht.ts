@@ -1,37 +1,30 @@
 /**
  * The DHT over the last axis as a tfjs op.
  *
- * Contract shared with the GPU kernels (src/kernels/webgl, src/kernels/webgpu):
- * kernel name {@link DHT_KERNEL_NAME}, one input `x` (float32, rank ≥ 1, transform
- * along the last axis of length N), attribute `{ scale }`, output of the same shape:
- * `y[..., k] = scale · Σ_j x[..., j] · cas(2πkj/N)`.
- * The gradient is the same kernel applied to `dy`: the cas matrix is symmetric, so
- * the transform is its own transpose.
+ * The kernel's contract (name, input, attributes) is in ../kernel-names.ts, its gradient
+ * in ../gradients/dht-gradient.ts: the same kernel applied to `dy`, since the cas matrix
+ * is symmetric.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { SshDisposedError, SshDtypeError, SshOptionError, SshShapeError, SshTfjsError } from '../errors';
+import { SshDisposedError, SshDtypeError, SshOptionError, SshShapeError } from '../errors';
 import { ensureSshKernels } from '../kernels/register';
+import { DHT_KERNEL_NAME, type DhtLastAxisAttrs, type DhtLastAxisInputs } from '../kernel-names';
+import { composedDhtLastAxis } from './composed-route';
 
-/** Kernel name registered with tfjs's kernel registry for every backend. */
-export const DHT_KERNEL_NAME = 'SshDhtLastAxis';
-
-/** Attributes of the {@link DHT_KERNEL_NAME} kernel. */
-export interface DhtLastAxisAttrs {
-  /** Multiplies the unnormalised transform (1 → forward `backward` normalisation, 1/N → its inverse). */
-  scale: number;
-}
+export { DHT_KERNEL_NAME, type DhtLastAxisAttrs } from '../kernel-names';
 
 /**
  * Discrete Hartley transform of every vector along the last axis of `x`, times `scale`.
  *
- * Differentiable (the gradient is the same transform of `dy`), runs on whichever
- * backend is active as long as it has a registered kernel (`cpu` always; `webgl` and
- * `webgpu` after importing `@ssh-peft/tfjs/gpu`). The inverse is `dhtLastAxis(h, 1 / N)`.
+ * Differentiable (the gradient is the same transform of `dy`). Runs the O(N log N)
+ * kernel where the active backend has one (`cpu` always; `wasm`, `webgl` and `webgpu`
+ * once registered); on any other backend, a matMul with the N×N cas matrix (stock ops,
+ * N ≤ 8192, see composed-route.ts). The inverse is `dhtLastAxis(h, 1 / N)`.
  *
  * @param x float32 tensor of rank ≥ 1; the transform runs along its last axis.
  * @param scale finite multiplier, default 1 (unnormalised forward transform).
  * @throws {SshDtypeError} when `x` is not float32.
- * @throws {SshShapeError} when `x` is a scalar or its last axis is empty.
+ * @throws {SshShapeError} when `x` is a scalar or its last axis is empty, or N > 8192 on a backend without the kernel.
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
@@ -46,16 +39,18 @@ export function dhtLastAxis<R extends tf.Rank>(x: tf.Tensor<R>, scale = 1): tf.T
   if (typeof scale !== 'number' || !Number.isFinite(scale)) {
     throw new SshOptionError(`dhtLastAxis: scale must be a finite number, got ${String(scale)}`);
   }
-  ensureSshKernels();
-  const backendName = tf.getBackend();
-  if (tf.getKernel(DHT_KERNEL_NAME, backendName) === undefined) {
-    throw new SshTfjsError(
-      `dhtLastAxis: no '${DHT_KERNEL_NAME}' kernel for the active backend '${backendName}'; ` +
-        `for webgl/webgpu import '@ssh-peft/tfjs/gpu' before calling registerSshKernels()`,
-    );
-  }
+  // A backend without the kernel (tfjs-node, a third-party backend; webgl/webgpu when
+  // '@ssh-peft/tfjs/gpu' was not registered) gets the composed route of stock ops.
+  if (!hasDhtKernel()) return composedDhtLastAxis(x, scale);
   const attrs: DhtLastAxisAttrs = { scale };
-  return tf.engine().runKernel(DHT_KERNEL_NAME, { x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor<R>;
+  const inputs: DhtLastAxisInputs = { x };
+  return tf.engine().runKernel(DHT_KERNEL_NAME, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor<R>;
+}
+
+/** Whether the active backend has the {@link DHT_KERNEL_NAME} kernel (else ops take the composed route). */
+export function hasDhtKernel(): boolean {
+  ensureSshKernels();
+  return tf.getKernel(DHT_KERNEL_NAME, tf.getBackend()) !== undefined;
 }
 
 /** Validates a tensor argument of the DHT op (shared with the layer code). */

@@ -1,68 +1,80 @@
 /**
  * The gather → scale → scatter-add step of the factored route as one differentiable op:
  * y[t, s_j] = Σ_j w_j · c[k_j] · x[t, g_j] for the terms of a {@link SpectralTerms}.
- * Gradients: ∂L/∂x is the same op with gather and scatter swapped; ∂L/∂c_k =
- * Σ_{j: k_j = k} w_j Σ_t x[t, g_j]·dy[t, s_j]. Where the active backend has the kernels
- * `SshSparseMix` / `SshSparseMixCoefGrad` (cpu: O(T·m) loops; a GPU entry may register its
- * own with the same contract, see kernels/cpu/sparse-mix-cpu.ts) they run; otherwise tfjs's
- * gather / unsortedSegmentSum composition does.
+ * Where the active backend has the `SshSparseMix` kernel (contract in ../kernel-names.ts;
+ * cpu, wasm, webgl and webgpu kernels in ../kernels/) it runs, and its registered gradient
+ * (../gradients/sparse-mix-gradient.ts) runs the same kernel transposed for ∂L/∂x and
+ * `SshSparseMixCoefGrad` for ∂L/∂c. Otherwise tfjs's gather / unsortedSegmentSum
+ * composition runs and tfjs differentiates it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { SPARSE_MIX_COEF_GRAD_KERNEL_NAME, SPARSE_MIX_KERNEL_NAME, type SparseMixAttrs } from '../kernels/cpu/sparse-mix-cpu';
+import { SPARSE_MIX_KERNEL_NAME, type SparseMixAttrs, type SparseMixInputs } from '../kernel-names';
 import { ensureSshKernels } from '../kernels/register';
 import type { SpectralTerms } from './spectral-terms';
 
-/** One direction of the mix: which columns are read, which are written. */
-interface MixPlan {
-  gather: Int32Array;
-  scatter: Int32Array;
-  coefIndex: Int32Array | null;
-  weight: Float32Array | null;
+/**
+ * The forward attributes of a position set. One object per {@link SpectralTerms}, so the
+ * typed arrays a kernel sees keep their identity from call to call (GPU kernels cache the
+ * index tables they derive from them).
+ */
+const forwardAttrs = new WeakMap<SpectralTerms, SparseMixAttrs>();
+
+/** The kernel attributes of a position set's forward mix (one object per terms). */
+export function sparseMixAttrs(terms: SpectralTerms): SparseMixAttrs {
+  let attrs = forwardAttrs.get(terms);
+  if (attrs === undefined) {
+    attrs = { gather: terms.gatherIndex, scatter: terms.scatterIndex, coefIndex: terms.coefficientIndex, weight: terms.termWeight, outSize: terms.cols };
+    forwardAttrs.set(terms, attrs);
+  }
+  return attrs;
 }
 
-const forwardPlan = (terms: SpectralTerms): MixPlan => ({
-  gather: terms.gatherIndex,
-  scatter: terms.scatterIndex,
-  coefIndex: terms.coefficientIndex,
-  weight: terms.termWeight,
-});
-
-const transposedPlan = (terms: SpectralTerms): MixPlan => ({ ...forwardPlan(terms), gather: terms.scatterIndex, scatter: terms.gatherIndex });
-
-/** Whether the active backend has a registered kernel (cpu here; a GPU entry may add its own). */
+/** Whether the active backend has a registered kernel. */
 function hasKernel(kernelName: string): boolean {
   ensureSshKernels();
   return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
 }
 
-function termCoefficients(c: tf.Tensor, plan: MixPlan): tf.Tensor1D {
-  if (plan.coefIndex === null || plan.weight === null) return c as tf.Tensor1D;
-  return tf.mul(tf.gather(c, tf.tensor1d(plan.coefIndex, 'int32')), tf.tensor1d(plan.weight, 'float32'));
+/**
+ * Terms per coefficient when coefficient k owns the consecutive terms k·r … k·r + r − 1
+ * (how compileSpectralTerms lays out the true-2D variant), else 0.
+ */
+function termsPerCoefficient(a: SparseMixAttrs, count: number): number {
+  if (a.coefIndex === null) return 1;
+  const m = a.coefIndex.length;
+  if (count === 0 || m % count !== 0) return 0;
+  const r = m / count;
+  for (let j = 0; j < m; j++) if (a.coefIndex[j] !== Math.floor(j / r)) return 0;
+  return r;
 }
 
-/** x [T, in] → [T, outSize] without gradient bookkeeping (called inside customGrad). */
-function mix(x: tf.Tensor2D, c: tf.Tensor, plan: MixPlan, outSize: number): tf.Tensor2D {
-  if (hasKernel(SPARSE_MIX_KERNEL_NAME)) {
-    const attrs: SparseMixAttrs = { ...plan, outSize };
-    return tf.engine().runKernel(SPARSE_MIX_KERNEL_NAME, { x, c }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
-  }
+/**
+ * The mix composed of stock tfjs ops (differentiated by tfjs), for backends without our
+ * kernels. The per-term coefficients w_j·c[k_j] are formed by broadcasting c over its r
+ * terms (gradient: a sum over r) rather than by gather(c) (gradient: UnsortedSegmentSum):
+ * tfjs-backend-webgl 4.22's UnsortedSegmentSum finds the window of output slot
+ * w·numSegments + s as floor(float(w·numSegments) / float(numSegments)), which GPUs that
+ * divide by multiplying with the reciprocal (SwiftShader does) round down to w − 1 for
+ * some numSegments (94 is one): window w − 1 is then summed twice and window w never, so
+ * ∂L/∂c of coefficient 0 came out exactly 2× the cpu value for 94 positions of the
+ * true-2D variant. The gather-only kernels (kernels/webgl, kernels/webgpu) never call it.
+ */
+export function composedMix(x: tf.Tensor2D, c: tf.Tensor, a: SparseMixAttrs): tf.Tensor2D {
   return tf.tidy(() => {
-    const picked = tf.gather(x, tf.tensor1d(plan.gather, 'int32'), 1);
-    const weighted = tf.mul(picked, termCoefficients(c, plan));
+    const picked = tf.gather(x, tf.tensor1d(a.gather, 'int32'), 1);
+    const m = a.gather.length;
+    const count = c.shape[0] as number;
+    const r = termsPerCoefficient(a, count);
+    let termCoef: tf.Tensor = c;
+    if (a.weight !== null && r > 0) {
+      termCoef = tf.reshape(tf.mul(tf.reshape(c, [count, 1]), tf.tensor2d(a.weight, [count, r])), [m]);
+    } else if (a.coefIndex !== null || a.weight !== null) {
+      const gathered = a.coefIndex === null ? c : tf.gather(c, tf.tensor1d(a.coefIndex, 'int32'));
+      termCoef = a.weight === null ? gathered : tf.mul(gathered, tf.tensor1d(a.weight, 'float32'));
+    }
+    const weighted = tf.mul(picked, termCoef);
     // unsortedSegmentSum adds along axis 0 only, hence the two transposes.
-    return tf.transpose(tf.unsortedSegmentSum(tf.transpose(weighted), tf.tensor1d(plan.scatter, 'int32'), outSize)) as tf.Tensor2D;
-  });
-}
-
-function coefficientGradient(x: tf.Tensor2D, dy: tf.Tensor2D, plan: MixPlan, n: number): tf.Tensor1D {
-  if (hasKernel(SPARSE_MIX_COEF_GRAD_KERNEL_NAME)) {
-    const attrs: SparseMixAttrs = { ...plan, outSize: n };
-    return tf.engine().runKernel(SPARSE_MIX_COEF_GRAD_KERNEL_NAME, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor1D;
-  }
-  return tf.tidy(() => {
-    const perTerm = tf.sum(tf.mul(tf.gather(x, tf.tensor1d(plan.gather, 'int32'), 1), tf.gather(dy, tf.tensor1d(plan.scatter, 'int32'), 1)), 0);
-    if (plan.coefIndex === null || plan.weight === null) return perTerm as tf.Tensor1D;
-    return tf.unsortedSegmentSum(tf.mul(perTerm, tf.tensor1d(plan.weight, 'float32')), tf.tensor1d(plan.coefIndex, 'int32'), n) as tf.Tensor1D;
+    return tf.transpose(tf.unsortedSegmentSum(tf.transpose(weighted), tf.tensor1d(a.scatter, 'int32'), a.outSize)) as tf.Tensor2D;
   });
 }
 
@@ -77,18 +89,8 @@ function coefficientGradient(x: tf.Tensor2D, dy: tf.Tensor2D, plan: MixPlan, n: 
  * ```
  */
 export function sparseMix(x: tf.Tensor2D, c: tf.Tensor, terms: SpectralTerms): tf.Tensor2D {
-  const fwd = forwardPlan(terms);
-  const bwd = transposedPlan(terms);
-  const op = tf.customGrad(((xIn: tf.Tensor, cIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xIn, cIn]);
-    return {
-      value: mix(xIn as tf.Tensor2D, cIn, fwd, terms.cols),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const g = dy as tf.Tensor2D;
-        const [xs, cs] = saved;
-        return [mix(g, cs, bwd, terms.rows), coefficientGradient(xs as tf.Tensor2D, g, fwd, terms.count)];
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(x, c) as tf.Tensor2D;
+  const attrs = sparseMixAttrs(terms);
+  if (!hasKernel(SPARSE_MIX_KERNEL_NAME)) return composedMix(x, c, attrs);
+  const inputs: SparseMixInputs = { x, c };
+  return tf.engine().runKernel(SPARSE_MIX_KERNEL_NAME, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }

@@ -9,6 +9,12 @@
  * - dense: ΔW materialised by the same transforms on the sparse S (two DHTs of a
  *   rows×cols matrix), then one matMul with W0 + ΔW.
  * `path: 'auto'` picks the cheaper one with {@link chooseSshPath}.
+ *
+ * Both routes use this package's kernels where the active backend has them. On a
+ * backend with only tfjs's stock kernels (tfjs-node's `tensorflow`, a third-party
+ * backend) the same two routes run composed of stock ops instead (composed-route.ts:
+ * matMuls with the cas matrices restricted to the positions); the choice is made at
+ * every call, from the kernels registered for the active backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node build registers no gradients of its own ops; tfjs-layers registers them
@@ -16,7 +22,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { normalizationFactor, type Normalization } from '@ssh-peft/hartley';
 import { SshDisposedError, SshDtypeError, SshOptionError, SshShapeError } from '../errors';
-import { assertDhtInput, dhtLastAxis } from './dht';
+import { assertDhtInput, dhtLastAxis, hasDhtKernel } from './dht';
+import { composedDenseDelta, composedFactoredDelta } from './composed-route';
 import type { SpectralTerms } from './spectral-terms';
 import { sparseMix } from './sparse-mix';
 
@@ -99,6 +106,7 @@ function outputScale(state: SshLayerState): number {
  * x2d·ΔW by the factored route, x2d `[T, rows]` → `[T, cols]`. Must run inside a tidy.
  */
 export function factoredDelta(x2d: tf.Tensor2D, state: SshLayerState): tf.Tensor2D {
+  if (!hasDhtKernel()) return composedFactoredDelta(x2d, state.coefficients, state.terms, outputScale(state));
   return dhtLastAxis(sparseMix(dhtLastAxis(x2d), state.coefficients, state.terms), outputScale(state));
 }
 
@@ -108,6 +116,7 @@ export function factoredDelta(x2d: tf.Tensor2D, state: SshLayerState): tf.Tensor
  * C_rows, then one DHT along the output axis gives C_rows·S·C_cols. Must run inside a tidy.
  */
 export function denseDelta(state: SshLayerState): tf.Tensor2D {
+  if (!hasDhtKernel()) return composedDenseDelta(state.coefficients, state.terms, outputScale(state));
   const { rows } = state.terms;
   const cas = dhtLastAxis(tf.eye(rows) as tf.Tensor2D);
   return dhtLastAxis(sparseMix(cas, state.coefficients, state.terms), outputScale(state));

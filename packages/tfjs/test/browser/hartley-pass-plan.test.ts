@@ -13,7 +13,7 @@ import {
   planHartleyPasses,
   twiddleTable,
   type HartleyPass,
-} from '../../src/kernels/webgl/hartley-pass-plan';
+} from '../../src/kernels/gpu-common/hartley-pass-plan';
 import { butterflyRoots } from '../../src/kernels/webgpu/butterfly-roots';
 
 /** Emulates one gather pass exactly as the shaders index it (incremental twiddle index). */

@@ -1,16 +1,17 @@
 /**
  * webgl-backend kernel of the DHT op (`SshDhtLastAxis`): the mixed-radix Hartley
- * passes of hartley-pass-plan.ts, each a WebGL program writing a new texture that the
+ * passes of ../gpu-common/hartley-pass-plan.ts, each a WebGL program writing a new texture that the
  * next pass reads (ping-pong through tfjs's texture manager), all on the GPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { DHT_KERNEL_NAME, type DhtLastAxisAttrs, type DhtLastAxisInputs } from '../../kernel-names';
 import { SshDtypeError, SshShapeError, SshTfjsError } from '../../errors';
-import { planHartleyPasses, twiddleTable, type HartleyPassPlan } from './hartley-pass-plan';
+import { twiddleTable, type HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
+import { planGpuDht, type GpuDhtPlan } from '../gpu-common/bluestein-stage';
+import { clearWebGLBluesteinTables, runWebGLBluestein } from './bluestein-webgl';
 import { createWebGLPassProgram, type WebGLPassProgram } from './hartley-pass-program';
-import { BackendTableCache, type TableBackend } from './backend-table-cache';
-
-const DHT_KERNEL_NAME = 'SshDhtLastAxis';
+import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
 
 /**
  * Lengths up to this use one direct O(N²) pass on webgl; longer ones the mixed-radix
@@ -22,6 +23,16 @@ export const WEBGL_DIRECT_MAX_LENGTH = 16;
 /** Radix preference on webgl: radix 4 halves the passes of radix 2 at similar reads per level. */
 export const WEBGL_RADICES: readonly number[] = [4, 2, 3, 5, 7];
 
+/**
+ * Prime factors of N from this value up go through the Bluestein stage
+ * (../gpu-common/bluestein-stage.ts), smaller ones are radix-p passes, so every length is
+ * O(N log N) with a constant of at most ~4·(M/Q)·log M. Measured in `bench/browser`
+ * (SwiftShader, noisy shared machine): at p = 43 (N = 11008) the stage and a radix-43
+ * pass are within the run-to-run noise of each other, from p ≈ 100 up the stage wins
+ * (p = 257: 4–6×, prime N = 4099: 3–48×); see docs/benchmarks/tfjs.md.
+ */
+export const WEBGL_BLUESTEIN_MIN_PRIME = 11;
+
 /** The MathBackendWebGL members this kernel uses. */
 interface WebGLBackendLike extends TableBackend {
   runWebGLProgram(program: WebGLPassProgram, inputs: TensorInfo[], outputDtype: 'float32', customUniformValues?: number[][]): TensorInfo;
@@ -29,12 +40,12 @@ interface WebGLBackendLike extends TableBackend {
 }
 
 const twiddles = new BackendTableCache((n) => ({ shape: [n, 2], values: twiddleTable(n) }));
-const plans = new Map<number, HartleyPassPlan>();
+const plans = new Map<number, GpuDhtPlan>();
 
-function planFor(n: number): HartleyPassPlan {
+function planFor(n: number): GpuDhtPlan {
   let plan = plans.get(n);
   if (plan === undefined) {
-    plan = planHartleyPasses(n, { directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices: WEBGL_RADICES });
+    plan = planGpuDht(n, { directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices: WEBGL_RADICES, bluesteinMinPrime: WEBGL_BLUESTEIN_MIN_PRIME });
     if (plans.size >= 64) plans.clear();
     plans.set(n, plan);
   }
@@ -46,11 +57,20 @@ function planFor(n: number): HartleyPassPlan {
  * [rows, N]. `plan` defaults to the backend's schedule (the bench passes others to
  * measure the direct-pass threshold).
  */
-export function runWebGLHartley(backend: WebGLBackendLike, x2d: TensorInfo, scale: number, plan: HartleyPassPlan = planFor(x2d.shape[1])): TensorInfo {
+export function runWebGLHartley(
+  backend: WebGLBackendLike,
+  x2d: TensorInfo,
+  scale: number,
+  plan: HartleyPassPlan & { bluestein?: GpuDhtPlan['bluestein'] } = planFor(x2d.shape[1]),
+): TensorInfo {
   const [rows, n] = x2d.shape;
-  const table = twiddles.get(backend, n);
   let current = x2d;
   const last = plan.passes.length - 1;
+  if (plan.bluestein) {
+    current = runWebGLBluestein(backend, x2d, plan.bluestein, last < 0 ? scale : 1, (input, convPlan) => runWebGLHartley(backend, input, 1, convPlan));
+    if (last < 0) return current;
+  }
+  const table = twiddles.get(backend, n);
   plan.passes.forEach((pass, i) => {
     const program = createWebGLPassProgram(rows, n, pass);
     const next = backend.runWebGLProgram(program, [current, table], 'float32', [[i === last ? scale : 1]]);
@@ -61,8 +81,8 @@ export function runWebGLHartley(backend: WebGLBackendLike, x2d: TensorInfo, scal
 }
 
 const dhtWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
-  const x = (inputs as unknown as { x: TensorInfo }).x;
-  const scale = (attrs as unknown as { scale: number }).scale;
+  const { x } = inputs as unknown as DhtLastAxisInputs;
+  const { scale } = attrs as unknown as DhtLastAxisAttrs;
   const webgl = backend as unknown as WebGLBackendLike;
   if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgl): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
   if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgl): x must have rank ≥ 1, got a scalar`);
@@ -89,4 +109,5 @@ export const dhtWebGLKernelConfig: KernelConfig = {
 /** Releases the twiddle tables held for a webgl backend instance. */
 export function clearWebGLDhtTables(backend: object): void {
   twiddles.clear(backend as TableBackend);
+  clearWebGLBluesteinTables(backend);
 }

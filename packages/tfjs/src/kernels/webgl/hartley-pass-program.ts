@@ -1,11 +1,11 @@
 /**
- * The WebGL program of one Hartley pass (see hartley-pass-plan.ts for the formula):
+ * The WebGL program of one Hartley pass (see ../gpu-common/hartley-pass-plan.ts for the formula):
  * one fragment per output element, a gather of 2p−1 values of the previous buffer
  * and p−1 twiddle pairs. Shape constants are baked into the source (tfjs caches one
  * compiled program per source and input shapes); the scale is a uniform so that
  * `scale` values do not each compile a program.
  */
-import type { HartleyPass } from './hartley-pass-plan';
+import type { HartleyPass } from '../gpu-common/hartley-pass-plan';
 
 /** Structural copy of tfjs-backend-webgl's GPGPUProgram (only the members used). */
 export interface WebGLPassProgram {

@@ -1,16 +1,22 @@
 /**
- * The DHT op's kernel for tfjs's `webgl` backend.
+ * This package's kernels for tfjs's `webgl` backend: the DHT op and the sparse mix.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dhtWebGLKernelConfig } from './dht-webgl';
+import { sparseMixWebGLKernelConfigs } from './sparse-mix-webgl';
 
 export { dhtWebGLKernelConfig, clearWebGLDhtTables, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from './dht-webgl';
+export { sparseMixWebGLKernelConfigs, clearWebGLSparseMixTables } from './sparse-mix-webgl';
+
+/** Kernel registration records of every SSH kernel for the `webgl` backend. */
+export const webglKernelConfigs: readonly tf.KernelConfig[] = [dhtWebGLKernelConfig, ...sparseMixWebGLKernelConfigs];
 
 /**
- * Registers the `SshDhtLastAxis` kernel for the `webgl` backend with tfjs's kernel
- * registry. Idempotent. It does not import `@tensorflow/tfjs-backend-webgl`: the
- * application imports the backend, this only adds a kernel to it (the op itself
- * reports a missing kernel with a clear error).
+ * Registers this package's kernels (`SshDhtLastAxis`, `SshSparseMix`,
+ * `SshSparseMixCoefGrad`) for the `webgl` backend with tfjs's kernel registry.
+ * Idempotent. It does not import `@tensorflow/tfjs-backend-webgl`: the application
+ * imports the backend, this only adds kernels to it (the ops report a missing DHT kernel
+ * with a clear error).
  *
  * @example
  * ```ts
@@ -24,5 +30,7 @@ export { dhtWebGLKernelConfig, clearWebGLDhtTables, WEBGL_DIRECT_MAX_LENGTH, WEB
  * ```
  */
 export function registerWebGLDhtKernel(): void {
-  if (tf.getKernel(dhtWebGLKernelConfig.kernelName, 'webgl') === undefined) tf.registerKernel(dhtWebGLKernelConfig);
+  for (const config of webglKernelConfigs) {
+    if (tf.getKernel(config.kernelName, 'webgl') === undefined) tf.registerKernel(config);
+  }
 }

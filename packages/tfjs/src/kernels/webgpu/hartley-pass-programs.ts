@@ -1,5 +1,5 @@
 /**
- * WebGPU programs of one Hartley pass (formula in ../webgl/hartley-pass-plan.ts).
+ * WebGPU programs of one Hartley pass (formula in ../gpu-common/hartley-pass-plan.ts).
  *
  * - butterfly (radix ≤ {@link MAX_BUTTERFLY_RADIX}): one thread per group of p outputs
  *   k' + Lp·m (m < p) that share the same 2p reads; the p-th roots of unity are literals.
@@ -10,7 +10,7 @@
  * Constants of the schedule are baked into the source and named in `shaderKey` (tfjs
  * caches pipelines by key and input ranks only); the scale is a uniform.
  */
-import type { HartleyPass } from '../webgl/hartley-pass-plan';
+import type { HartleyPass } from '../gpu-common/hartley-pass-plan';
 import { butterflyRoots } from './butterfly-roots';
 
 /** Radices up to this use the butterfly program (p² literal terms stay small). */

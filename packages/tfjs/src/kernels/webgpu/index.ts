@@ -1,15 +1,21 @@
 /**
- * The DHT op's kernel for tfjs's `webgpu` backend.
+ * This package's kernels for tfjs's `webgpu` backend: the DHT op and the sparse mix.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dhtWebGPUKernelConfig } from './dht-webgpu';
+import { sparseMixWebGPUKernelConfigs } from './sparse-mix-webgpu';
 
 export { dhtWebGPUKernelConfig, clearWebGPUDhtTables, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from './dht-webgpu';
+export { sparseMixWebGPUKernelConfigs, clearWebGPUSparseMixTables } from './sparse-mix-webgpu';
+
+/** Kernel registration records of every SSH kernel for the `webgpu` backend. */
+export const webgpuKernelConfigs: readonly tf.KernelConfig[] = [dhtWebGPUKernelConfig, ...sparseMixWebGPUKernelConfigs];
 
 /**
- * Registers the `SshDhtLastAxis` kernel for the `webgpu` backend with tfjs's kernel
- * registry. Idempotent. It does not import `@tensorflow/tfjs-backend-webgpu`: the
- * application imports the backend, this only adds a kernel to it.
+ * Registers this package's kernels (`SshDhtLastAxis`, `SshSparseMix`,
+ * `SshSparseMixCoefGrad`) for the `webgpu` backend with tfjs's kernel registry.
+ * Idempotent. It does not import `@tensorflow/tfjs-backend-webgpu`: the application
+ * imports the backend, this only adds kernels to it.
  *
  * @example
  * ```ts
@@ -23,5 +29,7 @@ export { dhtWebGPUKernelConfig, clearWebGPUDhtTables, WEBGPU_DIRECT_MAX_LENGTH, 
  * ```
  */
 export function registerWebGPUDhtKernel(): void {
-  if (tf.getKernel(dhtWebGPUKernelConfig.kernelName, 'webgpu') === undefined) tf.registerKernel(dhtWebGPUKernelConfig);
+  for (const config of webgpuKernelConfigs) {
+    if (tf.getKernel(config.kernelName, 'webgpu') === undefined) tf.registerKernel(config);
+  }
 }

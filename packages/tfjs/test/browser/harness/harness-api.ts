@@ -32,6 +32,22 @@ export interface DhtParityResult extends Diff {
   kernelBackend: string;
 }
 
+export interface DhtPlanParityArgs {
+  backend: GpuBackendName;
+  shape: [number, number];
+  seed: number;
+  /** Prime factors from this value up go through the Bluestein stage (Infinity: never). */
+  bluesteinMinPrime: number;
+}
+
+export interface DhtPlanParityResult extends Diff {
+  /** Length of the Bluestein stage in the schedule run (1: none) and its convolution length. */
+  bluesteinLength: number;
+  convLength: number;
+  passes: number;
+  leakedDataIds: number;
+}
+
 export interface SshLinearParityArgs {
   backend: GpuBackendName;
   tokens: number;
@@ -41,6 +57,41 @@ export interface SshLinearParityArgs {
   variant: 'separable' | 'true';
   path: 'factored' | 'dense';
   seed: number;
+}
+
+export interface SparseMixParityArgs {
+  backend: GpuBackendName;
+  tokens: number;
+  inDim: number;
+  outSize: number;
+  /** Number of coefficients n. */
+  count: number;
+  /** Terms per coefficient: 1 (separable: no coefIndex/weight) or more (grouped, weighted, like the true-2D variant). */
+  termsPerCoefficient: number;
+  seed: number;
+}
+
+export interface TrainModelArgs {
+  backend: GpuBackendName;
+  /** Training steps (trainOnBatch) on the GPU backend. */
+  steps: number;
+  /** 2D variant of the adapters. */
+  variant: 'separable' | 'true';
+  seed: number;
+}
+
+export interface TrainModelResult {
+  /** Loss before each step on the GPU backend (trainOnBatch's return value). */
+  losses: number[];
+  /** Loss of the first step on cpu (same model, data and seeds). */
+  cpuFirstLoss: number;
+  /** Coefficients of every adapted layer after the first step, GPU vs cpu. */
+  coefficientsAfterFirstStep: Diff;
+  /** Adapted layers and their routes. */
+  adaptedLayers: string[];
+  /** Engine tensors gained per step after the first (0 = no leak). */
+  tensorsGainedPerStep: number;
+  backendAfter: string;
 }
 
 export interface BenchDhtArgs {
@@ -63,6 +114,8 @@ export interface PlanVariant {
   label: string;
   directMaxLength: number;
   radices: number[];
+  /** Prime factors from this value up go through the Bluestein stage (default: the backend's). */
+  bluesteinMinPrime?: number;
 }
 
 export interface Timing {
@@ -75,14 +128,23 @@ export interface BenchDhtResult {
   dht: Timing;
   rfft: Timing | null;
   casMatMul: Timing | null;
-  plans: Record<string, Timing & { passes: number }>;
+  /** Per schedule: passes after the Bluestein stage, and the stage as "Q = …, M = …" (absent without one). */
+  plans: Record<string, Timing & { passes: number; bluestein?: string }>;
 }
 
 export interface HarnessApi {
   init(): Promise<InitReport>;
   dhtParity(args: DhtParityArgs): Promise<DhtParityResult>;
   dhtGradParity(args: Omit<DhtParityArgs, 'layout'>): Promise<Diff>;
+  /** The kernel's pass loop with the backend's radices and an explicit Bluestein threshold, against the cpu op. */
+  dhtPlanParity(args: DhtPlanParityArgs): Promise<DhtPlanParityResult>;
   sshLinearParity(args: SshLinearParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff; leakedTensors: number }>;
+  /** The sparse-mix kernels (forward, ∂x, ∂c through tf.grads) against cpu on random terms. */
+  sparseMixParity(args: SparseMixParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff; leakedTensors: number; kernelBackend: string }>;
+  /** The composed (stock-op) route of the sparse mix on the GPU backend against cpu, for the sshLinearParity inputs. */
+  composedMixParity(args: SshLinearParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff }>;
+  /** Trains a small Dense model with SSH adapters on three layers (trainOnBatch), against cpu. */
+  trainModel(args: TrainModelArgs): Promise<TrainModelResult>;
   /** The `@ssh-peft/tfjs/gpu` documentation example: DHT of [[1, 2, 3, 4]] on the backend. */
   docExample(backend: GpuBackendName): Promise<{ values: number[]; backend: string }>;
   /** Calls the kernel directly (bypassing the op's checks) with an int32 input; returns the error message. */

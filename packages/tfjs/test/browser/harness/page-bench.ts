@@ -4,9 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dhtLastAxis } from '../../../src/ops/dht';
-import { planHartleyPasses, type HartleyPassPlan } from '../../../src/kernels/webgl/hartley-pass-plan';
-import { runWebGLHartley } from '../../../src/kernels/webgl/dht-webgl';
-import { runWebGPUHartley } from '../../../src/kernels/webgpu/dht-webgpu';
+import type { HartleyPassPlan } from '../../../src/kernels/gpu-common/hartley-pass-plan';
+import { runWebGLHartley, WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../../src/kernels/webgl/dht-webgl';
+import { runWebGPUHartley, WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../../src/kernels/webgpu/dht-webgpu';
+import { planGpuDht, type GpuDhtPlan, type GpuDhtPlanOptions } from '../../../src/kernels/gpu-common/bluestein-stage';
 import type { BenchDhtArgs, BenchDhtResult, Timing } from './harness-api';
 import { seededValues } from './seeded-values';
 
@@ -51,8 +52,17 @@ function casMatrix(n: number): Float32Array {
   return c;
 }
 
+/** The backend's default schedule options, with `overrides` applied. */
+export function gpuPlan(backendName: string, n: number, overrides: Partial<GpuDhtPlanOptions>): GpuDhtPlan {
+  const defaults: GpuDhtPlanOptions =
+    backendName === 'webgl'
+      ? { directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices: WEBGL_RADICES, bluesteinMinPrime: WEBGL_BLUESTEIN_MIN_PRIME }
+      : { directMaxLength: WEBGPU_DIRECT_MAX_LENGTH, radices: WEBGPU_RADICES, bluesteinMinPrime: WEBGPU_BLUESTEIN_MIN_PRIME };
+  return planGpuDht(n, { ...defaults, ...overrides });
+}
+
 /** Runs the kernel's pass loop with an explicit schedule (for the threshold measurement). */
-function dhtWithPlan(backendName: string, x: tf.Tensor2D, plan: HartleyPassPlan): tf.Tensor {
+export function dhtWithPlan(backendName: string, x: tf.Tensor2D, plan: HartleyPassPlan & { bluestein?: GpuDhtPlan['bluestein'] }): tf.Tensor {
   const backend = tf.backend() as never;
   const info = { dataId: x.dataId, shape: x.shape, dtype: 'float32' as const };
   const out = backendName === 'webgl' ? runWebGLHartley(backend, info, 1, plan) : runWebGPUHartley(backend, info, 1, plan);
@@ -74,8 +84,11 @@ export async function benchDhtOp(args: BenchDhtArgs): Promise<BenchDhtResult> {
   }
   const plans: BenchDhtResult['plans'] = {};
   for (const variant of args.plans) {
-    const plan = planHartleyPasses(n, variant);
-    plans[variant.label] = { ...(await timeOp(() => dhtWithPlan(backend, x, plan), budgetMs)), passes: plan.passes.length };
+    const { label, ...options } = variant;
+    const plan = gpuPlan(backend, n, options);
+    const stage = plan.bluestein;
+    const bluestein = stage ? `Q = ${stage.length}, M = ${stage.convLength}, ${plan.passes.length} passes` : undefined;
+    plans[label] = { ...(await timeOp(() => dhtWithPlan(backend, x, plan), budgetMs)), passes: plan.passes.length + (stage ? 2 * stage.convPlan.passes.length + 3 : 0), bluestein };
   }
   x.dispose();
   return { dht, rfft, casMatMul, plans };

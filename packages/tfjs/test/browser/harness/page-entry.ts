@@ -18,7 +18,9 @@ import { sshLinear, type SshLayerState } from '../../../src/ops/ssh-linear';
 import { compileSpectralTerms } from '../../../src/ops/spectral-terms';
 import { registerGpuKernels } from '../../../src/gpu';
 import type { GpuBackendName, HarnessApi } from './harness-api';
-import { benchDhtOp } from './page-bench';
+import { benchDhtOp, dhtWithPlan, gpuPlan } from './page-bench';
+import { composedMixParity, sparseMixParity } from './page-mix';
+import { trainModel } from './page-training';
 import { seededValues } from './seeded-values';
 
 function maxAbs(a: ArrayLike<number>): number {
@@ -126,6 +128,37 @@ const harness: HarnessApi = {
     return { maxAbsDiff: maxAbsDiff(got, want), maxAbsRef: maxAbs(want) };
   },
 
+  async dhtPlanParity({ backend, shape, seed, bluesteinMinPrime }) {
+    const values = seededValues(seed, shape[0] * shape[1]);
+    const want = await onBackend('cpu', async () => {
+      const x = tf.tensor2d(values, shape);
+      const y = dhtLastAxis(x);
+      const data = (await y.data()) as Float32Array;
+      tf.dispose([x, y]);
+      return data;
+    });
+    return onBackend(backend, async () => {
+      const plan = gpuPlan(backend, shape[1], { bluesteinMinPrime });
+      const x = tf.tensor2d(values, shape);
+      const y = dhtWithPlan(backend, x, plan);
+      const got = (await y.data()) as Float32Array;
+      y.dispose();
+      // Second run after warm-up: every intermediate is released, tables are cached.
+      const dataIdsBefore = tf.engine().backend.numDataIds();
+      tf.dispose(dhtWithPlan(backend, x, plan));
+      const leakedDataIds = tf.engine().backend.numDataIds() - dataIdsBefore;
+      x.dispose();
+      return {
+        maxAbsDiff: maxAbsDiff(got, want),
+        maxAbsRef: maxAbs(want),
+        bluesteinLength: plan.bluestein?.length ?? 1,
+        convLength: plan.bluestein?.convLength ?? 0,
+        passes: plan.passes.length,
+        leakedDataIds,
+      };
+    });
+  },
+
   async sshLinearParity({ backend, tokens, rows, cols, count, variant, path, seed }) {
     // Distinct positions from a seeded shuffle (enough for a parity check).
     const order = Array.from({ length: rows * cols }, (_, i) => i);
@@ -165,6 +198,10 @@ const harness: HarnessApi = {
     };
   },
 
+  sparseMixParity,
+  composedMixParity,
+  trainModel,
+
   async docExample(backend) {
     // Exactly the TSDoc example of src/gpu.ts (registerGpuKernels ran in init()).
     await tf.setBackend(backend);
@@ -195,7 +232,7 @@ const harness: HarnessApi = {
 
 /**
  * Publishes the harness as window.sshHarness. Called below for the test page and
- * explicitly by the bench page (this package is `sideEffects: false`, so a bare
+ * explicitly by the bench page (test modules are not in the package's `sideEffects`, so a bare
  * import of this module would be dropped by the bundler).
  */
 export function installHarness(): void {

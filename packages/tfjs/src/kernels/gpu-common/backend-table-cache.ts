@@ -17,13 +17,13 @@ export interface TableBackend {
 /** Widths in a model are few (d_in, d_out, heads); older tables are released past this. */
 const MAX_TABLES_PER_BACKEND = 16;
 
-export class BackendTableCache {
+export class BackendTableCache<K extends number | string = number> {
   private readonly perBackend = new WeakMap<object, Map<string, TensorInfo>>();
 
-  constructor(private readonly build: (n: number) => { shape: number[]; values: Float32Array }) {}
+  constructor(private readonly build: (key: K) => { shape: number[]; values: Float32Array }) {}
 
-  /** The table for length `n` on `backend`, created and uploaded on first request. */
-  get(backend: TableBackend, n: number): TensorInfo {
+  /** The table for `n` (a length, or a key naming several) on `backend`, created and uploaded on first request. */
+  get(backend: TableBackend, n: K): TensorInfo {
     let tables = this.perBackend.get(backend);
     if (tables === undefined) {
       tables = new Map();

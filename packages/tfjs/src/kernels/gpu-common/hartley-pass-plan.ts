@@ -1,7 +1,6 @@
 /**
  * Backend-independent schedule of the GPU Hartley transform, shared by the webgl and
- * webgpu kernels (it lives here because the webgl kernel was written first; it imports
- * nothing from either backend).
+ * webgpu kernels (it imports nothing from either backend).
  *
  * The transform is a decimation-in-time mixed-radix DHT in Stockham order: natural
  * order in, natural order out, one GPU program per pass, ping-pong buffers. After pass
@@ -16,9 +15,10 @@
  * Every output element depends only on reads of the previous buffer, so a pass is a
  * pure gather (one fragment or thread per output, or one thread per p outputs that
  * share the same 2p reads). A radix-p pass costs O(p) per element, so lengths whose
- * factors are small cost O(N log N); a length with a large prime factor p costs
- * O(N·p) — a prime length degenerates into the direct O(N²) transform, which is also
- * what the plan uses on purpose for short lengths (one pass beats several there).
+ * factors are small cost O(N log N); a radix-p pass for a large prime p would cost
+ * O(N·p) (a prime length: the direct O(N²) transform), so the kernels send prime factors
+ * from 11 up through the Bluestein stage of bluestein-stage.ts instead. The direct pass
+ * remains what the plan uses on purpose for short lengths (one pass beats several there).
  */
 
 /** One pass of the schedule. */

@@ -1,0 +1,84 @@
+/**
+ * Whole-model training step in the page (bundled with bench-page-entry.ts): a model of
+ * Dense blocks on [4, 128, 256] inputs, the head trainable, and on three of its layers
+ * either nothing (body frozen), LoRA r = 8 or SSH (n = 1000 per layer); `trainOnBatch`
+ * with Adam. The variants' steps alternate round by round (same machine load), median
+ * per variant; peak = `tf.profile` peakBytes of one step.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { applySSH } from '../../src/apply-ssh';
+import { applyLoRA } from '../../src/baselines/apply-baselines';
+
+export const MODEL_SHAPE = { batch: 4, seq: 128, dim: 256, hidden: 1024, classes: 10, positionsPerLayer: 1000, loraRank: 8 };
+const ADAPTED = ['block0_up', 'block0_down', 'block1_up'];
+
+export interface ModelStepRow {
+  variant: string;
+  trainable: number;
+  ms: number;
+  peakBytes: number;
+  kernels: Array<{ name: string; ms: number }>;
+}
+
+function buildModel(): tfl.LayersModel {
+  const { seq, dim, hidden, classes } = MODEL_SHAPE;
+  const dense = (units: number, name: string, i: number, activation: 'relu' | 'linear' | 'softmax' = 'linear') =>
+    tfl.layers.dense({ units, activation, name, kernelInitializer: tfl.initializers.glorotUniform({ seed: i }) });
+  const input = tfl.input({ shape: [seq, dim] });
+  let h = dense(hidden, 'block0_up', 1, 'relu').apply(input) as tfl.SymbolicTensor;
+  h = dense(dim, 'block0_down', 2).apply(h) as tfl.SymbolicTensor;
+  h = dense(hidden, 'block1_up', 3, 'relu').apply(h) as tfl.SymbolicTensor;
+  h = dense(dim, 'block1_down', 4).apply(h) as tfl.SymbolicTensor;
+  const pooled = tfl.layers.globalAveragePooling1d({ name: 'pool' }).apply(h) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: dense(classes, 'head', 5, 'softmax').apply(pooled) as tfl.SymbolicTensor });
+}
+
+async function kernelTimes(profile: { kernels: Array<{ name: string; kernelTimeMs: unknown }> }): Promise<Array<{ name: string; ms: number }>> {
+  const byName = new Map<string, number>();
+  for (const k of profile.kernels) {
+    const t = await k.kernelTimeMs;
+    if (typeof t === 'number') byName.set(k.name, (byName.get(k.name) ?? 0) + t);
+  }
+  return [...byName].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
+  const { batch, seq, dim, classes } = MODEL_SHAPE;
+  const x = tf.randomUniform([batch, seq, dim], -1, 1, 'float32', 1);
+  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d([0, 3, 5, 9], 'int32'), classes), 'float32'));
+  const frozen = buildModel();
+  for (const l of frozen.layers) l.trainable = l.name === 'head';
+  const lora = applyLoRA(buildModel(), { targets: ADAPTED, rank: MODEL_SHAPE.loraRank, trainable: ['head'] });
+  const ssh = await applySSH(buildModel(), { targets: ADAPTED, perLayer: MODEL_SHAPE.positionsPerLayer, trainable: ['head'] });
+  const variants: Array<[string, tfl.LayersModel]> = [
+    ['frozen body, head trainable', frozen],
+    [`LoRA r=${MODEL_SHAPE.loraRank}`, lora.model],
+    ['SSH', ssh.model],
+  ];
+  const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  for (const [, model] of variants) {
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    await model.trainOnBatch(x, y); // warm-up: shader compilation, optimizer slots, tables
+  }
+  for (let round = 0; round < repeats; round++) {
+    for (const [name, model] of variants) {
+      const t0 = performance.now();
+      await model.trainOnBatch(x, y);
+      times.get(name)?.push(performance.now() - t0);
+    }
+  }
+  const rows: ModelStepRow[] = [];
+  for (const [name, model] of variants) {
+    const profile = await tf.profile(async () => {
+      await model.trainOnBatch(x, y);
+    });
+    const trainable = model.trainableWeights.reduce((a, w) => a + (w.shape as number[]).reduce((p, d) => p * d, 1), 0);
+    rows.push({ variant: name, trainable, ms: median(times.get(name) as number[]), peakBytes: profile.peakBytes, kernels: await kernelTimes(profile as never) });
+    model.dispose();
+  }
+  tf.dispose([x, y]);
+  return rows;
+}

@@ -1,0 +1,164 @@
+/**
+ * webgl-backend kernels of the sparse spectral mix (contract in ../../kernel-names.ts).
+ * Gather-only: one fragment per output element reads the terms grouped on it
+ * (../gpu-common/sparse-mix-tables.ts), so there is no scatter, no UnsortedSegmentSum
+ * and no transpose of the [T, d] activations.
+ *
+ * - mix (forward, and ∂L/∂x through the gradient's transposed attributes): a small pass
+ *   computes each grouped term's weight·c[coef] (E), then out[t, v] = Σ_{i in group v}
+ *   E[i] · x[t, source[i]].
+ * - coefficient gradient: one fragment per coefficient k, g[k] = Σ_{i in group k}
+ *   weight[i] · Σ_t x[t, gather[i]] · dy[t, scatter[i]].
+ * Index tables are float32 textures holding exact integers (< 2^24; read with +0.5 before
+ * the int conversion so that no texture path can truncate 3.0 to 2), uploaded once per
+ * position set and direction and cached on the backend.
+ */
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  SPARSE_MIX_COEF_GRAD_KERNEL_NAME,
+  SPARSE_MIX_KERNEL_NAME,
+  type SparseMixAttrs,
+  type SparseMixCoefGradInputs,
+  type SparseMixInputs,
+} from '../../kernel-names';
+import { SshDtypeError, SshShapeError } from '../../errors';
+import { groupTermsByCoefficient, groupTermsByOutput } from '../gpu-common/sparse-mix-tables';
+import { mixTableKey, PositionTableCache, type DataBackend } from '../gpu-common/position-table-cache';
+
+interface WebGLProgram {
+  variableNames: string[];
+  outputShape: number[];
+  userCode: string;
+}
+
+/** The MathBackendWebGL members these kernels use. */
+interface WebGLBackendLike extends DataBackend {
+  runWebGLProgram(program: WebGLProgram, inputs: TensorInfo[], outputDtype: 'float32'): TensorInfo;
+  disposeIntermediateTensorInfo(info: TensorInfo): void;
+}
+
+const tables = new PositionTableCache();
+
+const asFloat = (a: Int32Array | Float32Array) => (a instanceof Float32Array ? a : Float32Array.from(a));
+
+function checkFloat2D(t: TensorInfo, name: string, kernel: string): void {
+  if (t.dtype !== 'float32') throw new SshDtypeError(`${kernel} (webgl): ${name} must be float32, got ${t.dtype} (shape [${t.shape}])`);
+  if (t.shape.length !== 2) throw new SshShapeError(`${kernel} (webgl): ${name} must be rank 2 [T, d], got shape [${t.shape}]`);
+}
+
+/** E[i] = weight[i] · c[coef[i]] for the grouped terms. */
+function termCoefficientProgram(m: number): WebGLProgram {
+  return {
+    variableNames: ['C', 'Coef', 'W'],
+    outputShape: [m],
+    userCode: `
+      void main() {
+        int i = getOutputCoords();
+        setOutput(getW(i) * getC(int(getCoef(i) + 0.5)));
+      }
+    `,
+  };
+}
+
+function mixProgram(tokens: number, outSize: number): WebGLProgram {
+  return {
+    variableNames: ['X', 'E', 'Src', 'Off'],
+    outputShape: [tokens, outSize],
+    userCode: `
+      void main() {
+        ivec2 coords = getOutputCoords();
+        int t = coords.x;
+        int v = coords.y;
+        int end = int(getOff(v + 1) + 0.5);
+        float acc = 0.0;
+        for (int i = int(getOff(v) + 0.5); i < end; i++) {
+          acc += getE(i) * getX(t, int(getSrc(i) + 0.5));
+        }
+        setOutput(acc);
+      }
+    `,
+  };
+}
+
+function coefGradProgram(tokens: number, count: number): WebGLProgram {
+  return {
+    variableNames: ['X', 'Dy', 'Off', 'G', 'S', 'W'],
+    outputShape: [count],
+    userCode: `
+      void main() {
+        int k = getOutputCoords();
+        int end = int(getOff(k + 1) + 0.5);
+        float acc = 0.0;
+        for (int i = int(getOff(k) + 0.5); i < end; i++) {
+          int g = int(getG(i) + 0.5);
+          int s = int(getS(i) + 0.5);
+          float part = 0.0;
+          for (int t = 0; t < ${tokens}; t++) {
+            part += getX(t, g) * getDy(t, s);
+          }
+          acc += getW(i) * part;
+        }
+        setOutput(acc);
+      }
+    `,
+  };
+}
+
+const mixWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, c } = inputs as unknown as SparseMixInputs;
+  const a = attrs as unknown as SparseMixAttrs;
+  const webgl = backend as unknown as WebGLBackendLike;
+  checkFloat2D(x, 'x', SPARSE_MIX_KERNEL_NAME);
+  const [tokens, inDim] = x.shape as [number, number];
+  const m = a.gather.length;
+  if (tokens === 0 || m === 0) return webgl.makeTensorInfo([tokens, a.outSize], 'float32', new Float32Array(tokens * a.outSize));
+  const [coef, weight, source, offsets] = tables.get(webgl, mixTableKey('mix', a, inDim, a.outSize), () => {
+    const t = groupTermsByOutput(a, inDim, SPARSE_MIX_KERNEL_NAME);
+    return [
+      { shape: [m], dtype: 'float32', values: asFloat(t.coef) },
+      { shape: [m], dtype: 'float32', values: t.weight },
+      { shape: [m], dtype: 'float32', values: asFloat(t.source) },
+      { shape: [a.outSize + 1], dtype: 'float32', values: asFloat(t.offsets) },
+    ];
+  });
+  const e = webgl.runWebGLProgram(termCoefficientProgram(m), [c, coef, weight], 'float32');
+  const out = webgl.runWebGLProgram(mixProgram(tokens, a.outSize), [x, e, source, offsets], 'float32');
+  webgl.disposeIntermediateTensorInfo(e);
+  return out;
+};
+
+const coefGradWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as unknown as SparseMixCoefGradInputs;
+  const a = attrs as unknown as SparseMixAttrs;
+  const webgl = backend as unknown as WebGLBackendLike;
+  checkFloat2D(x, 'x', SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
+  checkFloat2D(dy, 'dy', SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
+  const [tokens, inDim] = x.shape as [number, number];
+  const outDim = dy.shape[1] as number;
+  if (dy.shape[0] !== tokens) throw new SshShapeError(`${SPARSE_MIX_COEF_GRAD_KERNEL_NAME} (webgl): x has ${tokens} rows, dy ${dy.shape[0]}`);
+  const count = a.outSize;
+  if (tokens === 0 || a.gather.length === 0) return webgl.makeTensorInfo([count], 'float32', new Float32Array(count));
+  const m = a.gather.length;
+  const [offsets, gather, scatter, weight] = tables.get(webgl, mixTableKey('coef', a, inDim, outDim, count), () => {
+    groupTermsByOutput({ ...a, outSize: outDim }, inDim, SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
+    const t = groupTermsByCoefficient(a, count, SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
+    return [
+      { shape: [count + 1], dtype: 'float32', values: asFloat(t.offsets) },
+      { shape: [m], dtype: 'float32', values: asFloat(t.gather) },
+      { shape: [m], dtype: 'float32', values: asFloat(t.scatter) },
+      { shape: [m], dtype: 'float32', values: t.weight },
+    ];
+  });
+  return webgl.runWebGLProgram(coefGradProgram(tokens, count), [x, dy, offsets, gather, scatter, weight], 'float32');
+};
+
+/** Kernel registration records of the sparse mix for the `webgl` backend. */
+export const sparseMixWebGLKernelConfigs: readonly KernelConfig[] = [
+  { kernelName: SPARSE_MIX_KERNEL_NAME, backendName: 'webgl', kernelFunc: mixWebGL },
+  { kernelName: SPARSE_MIX_COEF_GRAD_KERNEL_NAME, backendName: 'webgl', kernelFunc: coefGradWebGL },
+];
+
+/** Releases the index tables held for a webgl backend instance. */
+export function clearWebGLSparseMixTables(backend: object): void {
+  tables.clear(backend as DataBackend);
+}
