@@ -42,6 +42,8 @@ export interface BrowserBenchOptions {
   trainingTokens: number;
   /** Timed repetitions per training-step variant (median reported). */
   trainingRepeats: number;
+  /** Whether to run the DHT op and schedule tables. */
+  ops: boolean;
   /** Whether to run the training-step tables. */
   training: boolean;
   /** Timed rounds of the whole-model step (median reported). */
@@ -55,6 +57,7 @@ export const DEFAULT_BROWSER_BENCH: BrowserBenchOptions = {
   // SwiftShader runs the GPU backends on the CPU: T = 1024 took ~11 min for the 768→768 case alone.
   trainingTokens: 256,
   trainingRepeats: 3,
+  ops: true,
   training: true,
   modelRepeats: 3,
 };
@@ -100,7 +103,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
       options,
       seconds: 0,
     };
-    for (const backend of BACKENDS) {
+    for (const backend of options.ops ? BACKENDS : []) {
       // 4099 (prime) and 11008 (43·2⁸) go through the Bluestein stage; tfjs's O(N²) rfft is
       // timed up to 4099 only (at 11008 one call takes minutes on SwiftShader).
       for (const n of [256, 1024, 4096, 4099, 11008]) {
@@ -175,11 +178,9 @@ const ratio = (a: Timing | null | undefined, b: Timing | null | undefined) => (a
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 /** The markdown of the browser section. */
-export function renderBrowserSection(r: BrowserBenchReport): string {
-  const o = r.options;
-  const lines: string[] = [
-    '## Browser: webgl and webgpu kernels (headless Chromium)',
-    '',
+/** Environment, run time and what SwiftShader numbers mean (both sections). */
+function preamble(r: BrowserBenchReport): string[] {
+  return [
     `Environment: ${r.environment}. Regenerate with \`npx nx run tfjs:bench-browser\` (this run took`,
     `${(r.seconds / 60).toFixed(1)} min of wall time on the shared 2-core machine).`,
     '',
@@ -193,6 +194,16 @@ export function renderBrowserSection(r: BrowserBenchReport): string {
     'while the frozen matMul runs near peak FLOPs, and the per-dispatch launch cost (tens of µs) weighs',
     'more. Expect the SSH/LoRA ratios below to move on a real GPU; measure there before relying on them.',
     '',
+  ];
+}
+
+/** The markdown of the DHT op section. */
+export function renderOpSection(r: BrowserBenchReport): string {
+  const o = r.options;
+  const lines: string[] = [
+    '## Browser: webgl and webgpu kernels (headless Chromium)',
+    '',
+    ...preamble(r),
     'The kernels (`@ssh-peft/tfjs/gpu`): a decimation-in-time mixed-radix Hartley transform in Stockham',
     'order (natural order in and out), one shader program per pass, ping-pong textures (webgl) or storage',
     'buffers (webgpu), float32 cos/sin tables computed in float64 and uploaded once per length, no CPU round',
@@ -201,13 +212,6 @@ export function renderBrowserSection(r: BrowserBenchReport): string {
     `as passes; prime factors from ${WEBGL_BLUESTEIN_MIN_PRIME} up (webgl; ${WEBGPU_BLUESTEIN_MIN_PRIME} on webgpu) as one Bluestein stage — length-Q DHTs`,
     'by a real-arithmetic chirp convolution of 7-smooth length M ≥ 2Q−1 on the same passes (4099: Q = 4099;',
     '11008 = 43·2⁸: Q = 43, then radix passes).',
-    '',
-    'The sparse mix (`SshSparseMix`, `SshSparseMixCoefGrad`) is gather-only on both backends: one',
-    'thread/fragment per output element reads the terms grouped on it (index tables built once per',
-    'position set, grouped by output column for the forward and by input column for ∂L/∂x, uploaded',
-    'once and cached on the backend), a small pass forms weight·c per term, and ∂L/∂c is one reduction',
-    'over the tokens per coefficient. A factored SSH layer step is 3 programs per mix direction plus the',
-    'DHT passes; no UnsortedSegmentSum, no scatter, no atomics, no transpose of [T, d] activations.',
     '',
     `### DHT op vs tfjs's \`tf.spectral.rfft\` (x: [${o.opRows}, N], float32)`,
     '',
@@ -266,7 +270,26 @@ export function renderBrowserSection(r: BrowserBenchReport): string {
     const cell = (label: string) => `${ms(result.plans[label])} (${result.plans[label].passes} passes)`;
     lines.push(`| ${backend} | ${n} | ${cell('radix 2')} | ${cell('radix 4')} | ${cell('radix 8')} |`);
   }
-  if (r.training.length > 0) {
+  lines.push('', 'Training steps on these backends (a layer and a whole model, SSH against LoRA): section *Browser: SSH training* below.');
+  return lines.join('\n');
+}
+
+/** The markdown of the training-step section. */
+export function renderTrainingSection(r: BrowserBenchReport): string {
+  const o = r.options;
+  const lines: string[] = [
+    '## Browser: SSH training on webgl and webgpu (headless Chromium)',
+    '',
+    ...preamble(r),
+    'The sparse mix (`SshSparseMix`, `SshSparseMixCoefGrad`) is gather-only on both backends: one',
+    'thread/fragment per output element reads the terms grouped on it (index tables built once per',
+    'position set, grouped by output column for the forward and by input column for ∂L/∂x, uploaded',
+    'once and cached on the backend), a small pass forms weight·c per term, and ∂L/∂c is one reduction',
+    'over the tokens per coefficient: 2 programs per mix direction (per-term weights, then the gather) and 1 for ∂L/∂c, plus the',
+    'DHT passes; no UnsortedSegmentSum, no scatter, no atomics, no transpose of [T, d] activations.',
+    '',
+  ];
+  {
     lines.push(
       '',
       `### One training step (T = ${o.trainingTokens} tokens, n = 1000 positions, LoRA r = 8), ratios over the frozen layer`,
@@ -348,13 +371,21 @@ export function renderBrowserSection(r: BrowserBenchReport): string {
   return lines.join('\n');
 }
 
+
 async function main(): Promise<void> {
   const training = !process.argv.includes('--no-training');
-  const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, training }, (line) => console.error(`[browser bench] ${line}`));
-  const section = renderBrowserSection(report);
-  const written = updateDocSection('browser', section);
-  console.log(section);
-  console.log(`\nwritten: ${written}`);
+  const ops = !process.argv.includes('--training-only');
+  const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops, training }, (line) => console.error(`[browser bench] ${line}`));
+  if (ops) {
+    const section = renderOpSection(report);
+    console.log(section);
+    console.log(`\nwritten: ${updateDocSection('browser', section)}`);
+  }
+  if (training) {
+    const section = renderTrainingSection(report);
+    console.log(section);
+    console.log(`\nwritten: ${updateDocSection('browser-training', section)}`);
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
