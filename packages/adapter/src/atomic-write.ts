@@ -82,28 +82,8 @@ function kindOf(stat: StatLike): FileKind {
  * ```
  */
 export async function checkOutputPath(path: string): Promise<void> {
-  const { lstat, stat } = await import('node:fs/promises');
-  let own: StatLike;
-  try {
-    own = await lstat(path);
-  } catch (e) {
-    if (errorCode(e) === 'ENOENT') return;
-    throw new AdapterIOError(path, `cannot be examined (${(e as Error).message})`, { cause: e });
-  }
-  const kind = kindOf(own);
-  if (kind === 'file') return;
-  if (kind === 'symbolic link') {
-    let target: StatLike;
-    try {
-      target = await stat(path);
-    } catch (e) {
-      throw new AdapterOutputKindError(path, 'a symbolic link to a missing file', { cause: e });
-    }
-    const targetKind = kindOf(target);
-    if (targetKind !== 'file') throw new AdapterOutputKindError(path, `a symbolic link to a ${targetKind}`);
-    return;
-  }
-  throw new AdapterOutputKindError(path, `a ${kind}`);
+  // Two metadata calls on one path: the synchronous check costs no more than awaiting them.
+  checkOutputPathSync(path, await import('node:fs'));
 }
 
 /** Same check, synchronous, for command-line argument checks that run before any work. */

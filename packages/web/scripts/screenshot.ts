@@ -11,20 +11,8 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveStatic } from './static-server';
 import { WEB_DIR } from './base-model-files';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../tools/chromium';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-];
 
 const at = process.argv.indexOf('--steps');
 const steps = at > 0 ? Number(process.argv[at + 1]) : 80;
@@ -34,9 +22,9 @@ const out = resolve(WEB_DIR, '../../docs/web-demo.png');
 const served = await serveStatic(resolve(WEB_DIR, 'dist'), 0);
 const profile = mkdtempSync(join(tmpdir(), 'ssh-peft-shot-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.SSH_PEFT_CHROMIUM ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM_PATH,
   headless: true,
-  args: CHROMIUM_ARGS,
+  args: [...CHROMIUM_ARGS],
   viewport: { width: 1180, height: 900 },
 });
 try {

@@ -6,22 +6,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../tools/chromium';
 
-export const CHROMIUM_PATH = process.env.SSH_PEFT_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-];
 
 /** A browser context with its own profile directory, removed on close. */
 export interface ChromiumContext {
@@ -35,7 +23,7 @@ export async function launchChromium(viewport = { width: 1200, height: 900 }): P
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run \`bash tools/ci-system-deps.sh\` (apt-get install chromium) or set SSH_PEFT_CHROMIUM`);
   }
   const profile = mkdtempSync(join(tmpdir(), 'ssh-peft-web-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport, acceptDownloads: true });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS], viewport, acceptDownloads: true });
   return {
     context,
     async close() {

@@ -21,8 +21,8 @@ import {
   type SparseMixCoefGradInputs,
   type SparseMixInputs,
 } from '../../kernel-names';
-import { SshDtypeError, SshShapeError } from '../../errors';
 import { groupTermsByCoefficient, groupTermsByOutput } from '../gpu-common/sparse-mix-tables';
+import { coefGradInputDims, mixInputDims } from '../gpu-common/sparse-mix-inputs';
 import { mixTableKey, PositionTableCache, type DataBackend } from '../gpu-common/position-table-cache';
 
 interface WebGLProgram {
@@ -40,11 +40,6 @@ interface WebGLBackendLike extends DataBackend {
 const tables = new PositionTableCache();
 
 const asFloat = (a: Int32Array | Float32Array) => (a instanceof Float32Array ? a : Float32Array.from(a));
-
-function checkFloat2D(t: TensorInfo, name: string, kernel: string): void {
-  if (t.dtype !== 'float32') throw new SshDtypeError(`${kernel} (webgl): ${name} must be float32, got ${t.dtype} (shape [${t.shape}])`);
-  if (t.shape.length !== 2) throw new SshShapeError(`${kernel} (webgl): ${name} must be rank 2 [T, d], got shape [${t.shape}]`);
-}
 
 /** E[i] = weight[i] · c[coef[i]] for the grouped terms. */
 function termCoefficientProgram(m: number): WebGLProgram {
@@ -108,8 +103,7 @@ const mixWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, c } = inputs as unknown as SparseMixInputs;
   const a = attrs as unknown as SparseMixAttrs;
   const webgl = backend as unknown as WebGLBackendLike;
-  checkFloat2D(x, 'x', SPARSE_MIX_KERNEL_NAME);
-  const [tokens, inDim] = x.shape as [number, number];
+  const { tokens, inDim } = mixInputDims(x, 'webgl');
   const m = a.gather.length;
   if (tokens === 0 || m === 0) return webgl.makeTensorInfo([tokens, a.outSize], 'float32', new Float32Array(tokens * a.outSize));
   const [coef, weight, source, offsets] = tables.get(webgl, mixTableKey('mix', a, inDim, a.outSize), () => {
@@ -131,11 +125,7 @@ const coefGradWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as unknown as SparseMixCoefGradInputs;
   const a = attrs as unknown as SparseMixAttrs;
   const webgl = backend as unknown as WebGLBackendLike;
-  checkFloat2D(x, 'x', SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
-  checkFloat2D(dy, 'dy', SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
-  const [tokens, inDim] = x.shape as [number, number];
-  const outDim = dy.shape[1] as number;
-  if (dy.shape[0] !== tokens) throw new SshShapeError(`${SPARSE_MIX_COEF_GRAD_KERNEL_NAME} (webgl): x has ${tokens} rows, dy ${dy.shape[0]}`);
+  const { tokens, inDim, outDim } = coefGradInputDims(x, dy, 'webgl');
   const count = a.outSize;
   if (tokens === 0 || a.gather.length === 0) return webgl.makeTensorInfo([count], 'float32', new Float32Array(count));
   const m = a.gather.length;

@@ -20,8 +20,8 @@ import {
   type SparseMixCoefGradInputs,
   type SparseMixInputs,
 } from '../../kernel-names';
-import { SshDtypeError, SshShapeError } from '../../errors';
 import { groupTermsByCoefficient, groupTermsByOutput } from '../gpu-common/sparse-mix-tables';
+import { coefGradInputDims, mixInputDims } from '../gpu-common/sparse-mix-inputs';
 import { mixTableKey, PositionTableCache, type DataBackend } from '../gpu-common/position-table-cache';
 
 const WORKGROUP_SIZE = 64;
@@ -65,17 +65,11 @@ function flatProgram(outputShape: number[], variableNames: string[], shaderKey: 
   };
 }
 
-function checkFloat2D(t: TensorInfo, name: string, kernel: string): void {
-  if (t.dtype !== 'float32') throw new SshDtypeError(`${kernel} (webgpu): ${name} must be float32, got ${t.dtype} (shape [${t.shape}])`);
-  if (t.shape.length !== 2) throw new SshShapeError(`${kernel} (webgpu): ${name} must be rank 2 [T, d], got shape [${t.shape}]`);
-}
-
 const mixWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, c } = inputs as unknown as SparseMixInputs;
   const a = attrs as unknown as SparseMixAttrs;
   const webgpu = backend as unknown as WebGPUBackendLike;
-  checkFloat2D(x, 'x', SPARSE_MIX_KERNEL_NAME);
-  const [tokens, inDim] = x.shape as [number, number];
+  const { tokens, inDim } = mixInputDims(x, 'webgpu');
   const m = a.gather.length;
   const outSize = a.outSize;
   if (tokens === 0 || m === 0) return webgpu.makeTensorInfo([tokens, outSize], 'float32', new Float32Array(tokens * outSize));
@@ -117,11 +111,7 @@ const coefGradWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as unknown as SparseMixCoefGradInputs;
   const a = attrs as unknown as SparseMixAttrs;
   const webgpu = backend as unknown as WebGPUBackendLike;
-  checkFloat2D(x, 'x', SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
-  checkFloat2D(dy, 'dy', SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
-  const [tokens, inDim] = x.shape as [number, number];
-  const outDim = dy.shape[1] as number;
-  if (dy.shape[0] !== tokens) throw new SshShapeError(`${SPARSE_MIX_COEF_GRAD_KERNEL_NAME} (webgpu): x has ${tokens} rows, dy ${dy.shape[0]}`);
+  const { tokens, inDim, outDim } = coefGradInputDims(x, dy, 'webgpu');
   const count = a.outSize;
   const m = a.gather.length;
   if (tokens === 0 || m === 0) return webgpu.makeTensorInfo([count], 'float32', new Float32Array(count));

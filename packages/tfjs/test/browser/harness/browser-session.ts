@@ -11,26 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { HarnessApi } from './harness-api';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../../tools/chromium';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Browser binary; Debian's `chromium` package installs it here. */
-export const CHROMIUM_PATH = process.env.SSH_PEFT_CHROMIUM ?? '/usr/bin/chromium';
-
-/** Flags that give a headless page WebGL2 and WebGPU, both on SwiftShader (CPU). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** Chromium is missing or did not start. Never turned into a skip: CI must see it. */
 export class BrowserUnavailableError extends Error {
@@ -111,7 +96,7 @@ export async function openBrowserSession(entry: string = HARNESS_ENTRY): Promise
   const userDataDir = mkdtempSync(join(tmpdir(), 'ssh-peft-chromium-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
   } catch (e) {
     server.close();
     rmSync(userDataDir, { recursive: true, force: true });
