@@ -9,17 +9,10 @@ import { BackendTableCache, type TableBackend } from '../gpu-common/backend-tabl
 import { chirpSpectrumTable, chirpTable, type BluesteinStage } from '../gpu-common/bluestein-stage';
 import type { HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
 import { createChirpInProgram, createChirpOutProgram, createChirpProductProgram } from './bluestein-programs';
-import type { WebGPUPassProgram } from './hartley-pass-programs';
+import type { WebGPUProgramRunner } from './webgpu-program';
 
 /** The WebGPUBackend members the stage uses. */
-export interface WebGPUStageBackend extends TableBackend {
-  runWebGPUProgram(
-    program: WebGPUPassProgram,
-    inputs: TensorInfo[],
-    outputDtype: 'float32',
-    programDefinedUniform?: Array<{ type: 'float32'; data: number[] }>,
-  ): TensorInfo;
-}
+export interface WebGPUStageBackend extends TableBackend, WebGPUProgramRunner {}
 
 /** Runs a pass schedule over the rows of its input (the kernel's pass loop, scale 1). */
 export type RunPasses = (input: TensorInfo, plan: HartleyPassPlan) => TensorInfo;

@@ -11,7 +11,8 @@ import { twiddleTable, type HartleyPassPlan } from '../gpu-common/hartley-pass-p
 import { planGpuDht, type GpuDhtPlan } from '../gpu-common/bluestein-stage';
 import { clearWebGPUBluesteinTables, runWebGPUBluestein } from './bluestein-webgpu';
 import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
-import { createWebGPUPassProgram, type WebGPUPassProgram } from './hartley-pass-programs';
+import { createWebGPUPassProgram } from './hartley-pass-programs';
+import type { WebGPUProgramRunner } from './webgpu-program';
 
 /**
  * Lengths up to this use one direct O(N²) pass on webgpu; longer ones the mixed-radix
@@ -33,14 +34,7 @@ export const WEBGPU_RADICES: readonly number[] = [8, 4, 2, 3, 5, 7];
 export const WEBGPU_BLUESTEIN_MIN_PRIME = 11;
 
 /** The WebGPUBackend members this kernel uses. */
-interface WebGPUBackendLike extends TableBackend {
-  runWebGPUProgram(
-    program: WebGPUPassProgram,
-    inputs: TensorInfo[],
-    outputDtype: 'float32',
-    programDefinedUniform?: Array<{ type: 'float32'; data: number[] }>,
-  ): TensorInfo;
-}
+interface WebGPUBackendLike extends TableBackend, WebGPUProgramRunner {}
 
 const twiddles = new BackendTableCache((n) => ({ shape: [2 * n], values: twiddleTable(n) }));
 const plans = new Map<number, GpuDhtPlan>();

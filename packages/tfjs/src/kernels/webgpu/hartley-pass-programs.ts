@@ -12,24 +12,15 @@
  */
 import type { HartleyPass } from '../gpu-common/hartley-pass-plan';
 import { butterflyRoots } from './butterfly-roots';
+import type { WebGPUProgramLike } from './webgpu-program';
 
 /** Radices up to this use the butterfly program (p² literal terms stay small). */
 export const MAX_BUTTERFLY_RADIX = 16;
 
 const WORKGROUP_SIZE = 64;
 
-/** Structural copy of tfjs-backend-webgpu's WebGPUProgram (only the members used). */
-export interface WebGPUPassProgram {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  size: boolean;
-  uniforms: string;
-  getUserCode: () => string;
-}
+/** A pass program: every pass takes its scale as a program-defined uniform. */
+export type WebGPUPassProgram = WebGPUProgramLike & { uniforms: string };
 
 function literal(x: number): string {
   const s = Math.abs(x).toPrecision(9);

@@ -23,29 +23,17 @@ import {
 import { groupTermsByCoefficient, groupTermsByOutput } from '../gpu-common/sparse-mix-tables';
 import { coefGradInputDims, mixInputDims } from '../gpu-common/sparse-mix-inputs';
 import { mixTableKey, PositionTableCache, type DataBackend } from '../gpu-common/position-table-cache';
+import type { WebGPUProgramLike, WebGPUProgramRunner } from './webgpu-program';
 
 const WORKGROUP_SIZE = 64;
 
-/** Structural copy of tfjs-backend-webgpu's WebGPUProgram (only the members used). */
-interface WebGPUProgram {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  size: boolean;
-  getUserCode: () => string;
-}
 
 /** The WebGPUBackend members these kernels use. */
-interface WebGPUBackendLike extends DataBackend {
-  runWebGPUProgram(program: WebGPUProgram, inputs: TensorInfo[], outputDtype: 'float32'): TensorInfo;
-}
+interface WebGPUBackendLike extends DataBackend, WebGPUProgramRunner {}
 
 const tables = new PositionTableCache();
 
-function flatProgram(outputShape: number[], variableNames: string[], shaderKey: string, body: string): WebGPUProgram {
+function flatProgram(outputShape: number[], variableNames: string[], shaderKey: string, body: string): WebGPUProgramLike {
   const size = outputShape.reduce((a, b) => a * b, 1);
   return {
     variableNames,
