@@ -6,6 +6,7 @@
  */
 import { META_CONFIG, META_FORMAT, META_LAYERS, META_METADATA, META_VERSION } from './metadata-keys';
 import { Sha256, toHex } from './sha256';
+import type { SafetensorsTensorInput } from './safetensors/encode';
 
 /** The metadata keys covered by the digest, in the order they enter the message. */
 export const DIGESTED_METADATA_KEYS = [META_FORMAT, META_VERSION, META_CONFIG, META_METADATA, META_LAYERS] as const;
@@ -16,13 +17,11 @@ export const DIGEST_PREFIX = 'sha256:';
 /** Shape of a well-formed digest value. */
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
-/** One tensor as it enters the digest: name, dtype text and shape as in the header, raw data bytes. */
-export interface DigestTensor {
-  readonly name: string;
-  readonly dtype: string;
-  readonly shape: readonly number[];
-  readonly bytes: Uint8Array;
-}
+/**
+ * One tensor as it enters the digest: a safetensors tensor whose dtype is the header's text
+ * (a decoded file's dtype is digested as written, before it is judged).
+ */
+export type DigestTensor = Omit<SafetensorsTensorInput, 'dtype'> & { readonly dtype: string };
 
 const utf8 = new TextEncoder();
 
