@@ -66,17 +66,24 @@ export function exportLayersModelToOnnx(model: tfl.LayersModel, options: ExportO
     inputs.push(valueInfo(name, shapeOf(layer.inboundNodes[0]!.outputTensors[0]!), batchDim));
   }
   const inputSet = new Set(m.inputLayers);
+  // A layer keeps the calls of every model built on it (applySSH and the baselines rebuild the
+  // graph on the same input layer), so only the nodes this model owns are exported.
+  const ownNodes = new Set<unknown>(Object.values(m.nodesByDepth).flat());
   for (const layer of m.layers) {
     if (inputSet.has(layer)) continue;
     const className = layer.getClassName();
     const handler = handlerFor(layer);
     if (!handler) throw new TfjsOnnxUnsupportedLayerError(layer.name, className, `no ONNX translation for this layer type (supported: ${SUPPORTED_LAYERS.join(', ')})`);
+    // The first call in this model is named after the layer (adapters locate `<layer>/kernel`);
+    // further calls of a layer shared within the model get `_1`, `_2`, ….
+    let callsInModel = 0;
     layer.inboundNodes.forEach((node, nodeIndex) => {
+      if (!ownNodes.has(node)) return;
       const inputNames = node.inboundLayers.map((src, i) => names.get(key(src, node.nodeIndices[i]!, node.tensorIndices[i]!)));
-      // Nodes of other models sharing this layer have inputs outside this graph: skip them.
-      if (inputNames.some((n) => n === undefined)) return;
+      if (inputNames.some((n) => n === undefined)) throw new TfjsOnnxUnsupportedLayerError(layer.name, className, `call ${nodeIndex} reads a tensor that no exported layer produces`);
       if (node.outputTensors.length !== 1) throw new TfjsOnnxUnsupportedLayerError(layer.name, className, `${node.outputTensors.length} outputs; only single-output layers are supported`);
-      const prefix = nodeIndex === 0 ? layer.name : `${layer.name}_${nodeIndex}`;
+      const prefix = callsInModel === 0 ? layer.name : `${layer.name}_${callsInModel}`;
+      callsInModel += 1;
       const output = g.unique(prefix);
       handler(g, { layer, inputs: inputNames as string[], inputShapes: node.inputTensors.map(shapeOf), prefix, output }, layerOptions);
       names.set(key(layer, nodeIndex, 0), output);

@@ -64,6 +64,34 @@ describe('exportLayersModelToOnnx', () => {
     expect(() => exportLayersModelToOnnx(tfl.model({ inputs: a, outputs: gelu }))).toThrow(/"elu_dense".*activation "elu" is not supported/);
   });
 
+  it('exports only the calls its model owns: a base model and the adapted model built on its layers', async () => {
+    const base = buildTinyViT({ dim: 8, depth: 1, heads: 2, mlpDim: 16, numClasses: 3, seed: 6 });
+    const fresh = decodeModel(exportLayersModelToOnnx(base)).graph!;
+    // Adapting rebuilds the graph on the same input layer, so every unadapted layer gains a call.
+    const ssh = await applySSH(base, { targets: /_(q|v)$/, perLayer: 4, seed: 2 });
+    const baseGraph = decodeModel(exportLayersModelToOnnx(base)).graph!;
+    expect(baseGraph.node!.length).toBe(fresh.node!.length);
+    expect(baseGraph.initializer!.map((t) => t.name)).toEqual(fresh.initializer!.map((t) => t.name));
+    const adaptedNames = decodeModel(exportLayersModelToOnnx(ssh.model)).graph!.initializer!.map((t) => t.name);
+    expect(adaptedNames.filter((n) => /_\d+\//.test(n))).toEqual([]);
+    expect(new Set(adaptedNames)).toEqual(new Set(fresh.initializer!.map((t) => t.name)));
+    const x = seeded(2 * 784, 4);
+    const out = await runModel(exportLayersModelToOnnx(base), { pixels: new ort.Tensor('float32', x, [2, 784]) });
+    expect(maxRelDiff(out['head']!, predict(base, tf.tensor2d(x, [2, 784])))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('a layer called twice in one model exports both calls, the second suffixed', async () => {
+    const input = tfl.input({ shape: [4] });
+    const shared = tfl.layers.dense({ units: 4, activation: 'tanh', name: 'shared' });
+    const y = shared.apply(shared.apply(input)) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: y });
+    const bytes = exportLayersModelToOnnx(model);
+    expect(decodeModel(bytes).graph!.initializer!.map((t) => t.name)).toEqual(['shared/kernel', 'shared/bias', 'shared_1/kernel', 'shared_1/bias']);
+    const x = seeded(8, 5);
+    const out = Object.values(await runModel(bytes, { [model.inputs[0]!.name.split('/')[0]!]: new ort.Tensor('float32', x, [2, 4]) }))[0]!;
+    expect(maxRelDiff(out, predict(model, tf.tensor2d(x, [2, 4])))).toBeLessThanOrEqual(1e-5);
+  });
+
   it('rejects bad options and non-functional models with a typed error', () => {
     const model = buildTinyViT({ dim: 8, depth: 1, heads: 2, mlpDim: 8, numClasses: 2, seed: 1 });
     expect(() => exportLayersModelToOnnx(model, { dense2d: 'conv' as 'gemm' })).toThrow(TfjsOnnxOptionError);
