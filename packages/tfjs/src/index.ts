@@ -37,7 +37,7 @@ export { SshDense, type SshDenseArgs } from './layers/ssh-dense';
 export { AdaptedDense, type AdaptedDenseArgs, type AdaptedLayer } from './layers/adapted-dense';
 export { SUPPORTED_ACTIVATIONS } from './layers/activations';
 export { AdapterHandle, type ParameterSummary } from './handle';
-export { SshHandle, type LoadAdapterOptions } from './ssh-handle';
+export { SshHandle, type AttachAdapterOptions } from './ssh-handle';
 export { applySSH, attachSSH, DEFAULT_SSH_ALPHA, DEFAULT_ENERGY_RATIO, type ApplySshOptions } from './apply-ssh';
 export { type LayerSelector } from './surgery/targets';
 export * as baselines from './baselines/index';
