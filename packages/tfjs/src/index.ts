@@ -38,7 +38,7 @@ export { AdaptedDense, type AdaptedDenseArgs, type AdaptedLayer } from './layers
 export { SUPPORTED_ACTIVATIONS } from './layers/activations';
 export { AdapterHandle, type ParameterSummary } from './handle';
 export { SshHandle, type AttachAdapterOptions } from './ssh-handle';
-export { applySSH, attachSSH, DEFAULT_SSH_ALPHA, DEFAULT_ENERGY_RATIO, type ApplySshOptions } from './apply-ssh';
+export { applySSH, attachSSH, DEFAULT_SSH_ALPHA, DEFAULT_ENERGY_RATIO, type ApplySshOptions, type SshWrapOptions } from './apply-ssh';
 export { type LayerSelector } from './surgery/targets';
 export * as baselines from './baselines/index';
 export { sparseMix } from './ops/sparse-mix';
