@@ -4,7 +4,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fingerprintWeights, resolveSelectionOptions, SELECTION_OPTION_KEYS, selectSpectrum, type SelectionOptions } from '@ssh-peft/selection';
-import { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, createAdapter, type SshAdapter } from '@ssh-peft/adapter';
+import { adapterFromLayers, createAdapter, type SshAdapter } from '@ssh-peft/adapter';
 import { SshAdapterMismatchError, SshBudgetError, SshOptionError, SshTargetError, SshTfjsError } from './errors';
 import { SshDense } from './layers/ssh-dense';
 import type { SshPath } from './ops/ssh-linear';
@@ -218,6 +218,7 @@ async function applySshChecked(model: tfl.LayersModel, options: ApplySshOptions)
  *
  * @throws {SshTargetError} when the model has no SshDense layer.
  * @throws {SshAdapterMismatchError} when the layers disagree on variant or normalisation.
+ * @throws {SshNonFiniteError} naming the first layer with a NaN/±Infinity coefficient.
  * @example
  * ```ts
  * const ssh = attachSSH(await tf.loadLayersModel('file://model/model.json'));
@@ -232,11 +233,10 @@ export function attachSSH(model: tfl.LayersModel): SshHandle {
   if (odd !== undefined) {
     throw new SshAdapterMismatchError(`attachSSH: layer '${odd.name}' uses ${odd.variant}/${odd.normalization}, layer '${list[0].name}' ${variant}/${normalization}`);
   }
-  const adapter: SshAdapter = {
-    format: ADAPTER_FORMAT,
-    version: ADAPTER_FORMAT_VERSION,
-    config: { variant, normalization, init: 'zeros', initStd: 0, seed: 0, selection: {}, metadata: {} },
-    layers: list.map((l) => ({
+  // A diverged layer is named as such, not as an invalid adapter.
+  for (const l of list) l.assertFinite();
+  const adapter = adapterFromLayers(
+    list.map((l) => ({
       name: l.name,
       rows: l.inputDim,
       cols: l.units,
@@ -245,6 +245,7 @@ export function attachSSH(model: tfl.LayersModel): SshHandle {
       alpha: l.alpha,
       fingerprint: fingerprintWeights(l.baseKernelValues(), l.inputDim, l.units),
     })),
-  };
+    { variant, normalization },
+  );
   return new SshHandle(model, layers, adapter, list[0].adapterName);
 }

@@ -143,6 +143,12 @@ describe('applySSH', () => {
       e0.layers.map((l) => [l.name, Array.from(l.indices), Array.from(l.coefficients), l.fingerprint]),
     );
     expect(() => attachSSH(vit())).toThrow(/has no SshDense layer/);
+    const k = loaded.getLayer('block0_k') as SshDense;
+    const diverged = k.readCoefficients();
+    diverged[3] = NaN;
+    k.setAdapter(k.indices, diverged, k.alpha, k.adapterName);
+    expect(() => attachSSH(loaded)).toThrow(SshNonFiniteError);
+    expect(() => attachSSH(loaded)).toThrow(/layer 'block0_k': coefficient 3 is NaN/);
     tf.dispose([x, a, b]);
   });
 
