@@ -2,19 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ADAPTER_FORMAT_VERSION, adapterFromLayers, AdapterValidationError, decodeAdapter, encodeAdapter, type SshAdapterLayer } from '../src/index';
 import { adapterArb, smallAdapter } from './arbitraries';
+import { thrownBy } from './thrown';
 
 const layer = (over: Partial<Record<keyof SshAdapterLayer, unknown>> = {}): SshAdapterLayer =>
   ({ name: 'dense', rows: 4, cols: 3, indices: new Uint32Array([0, 5]), coefficients: new Float32Array([0.5, -1]), alpha: 2, fingerprint: 'fp-dense', ...over }) as SshAdapterLayer;
 
-function validationError(run: () => unknown): AdapterValidationError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AdapterValidationError);
-    return e as AdapterValidationError;
-  }
-  throw new Error('expected an AdapterValidationError');
-}
+const validationError = (run: () => unknown) => thrownBy(run, AdapterValidationError);
 
 describe('adapterFromLayers', () => {
   it('is the adapter one would write by hand: current format, the defaults of an adapter made without a selection', () => {

@@ -9,21 +9,24 @@ import { fingerprintWeights } from '@ssh-peft/selection';
 import { cli } from './helpers';
 
 /** Every whole-file read (sync or async) of the process, by path: what `merge` reads and how often. */
-const reads = vi.hoisted(() => [] as string[]);
+const { reads, recording } = vi.hoisted(() => {
+  const reads: string[] = [];
+  /** `read` with the path of every call recorded in `reads`. */
+  const recording = <F>(read: F): F =>
+    ((path: unknown, ...rest: unknown[]) => {
+      reads.push(String(path));
+      return (read as (...args: unknown[]) => unknown)(path, ...rest);
+    }) as F;
+  return { reads, recording };
+});
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
-  const readFileSync = ((path: unknown, ...rest: unknown[]) => {
-    reads.push(String(path));
-    return (actual.readFileSync as (...args: unknown[]) => unknown)(path, ...rest);
-  }) as typeof actual.readFileSync;
+  const readFileSync = recording(actual.readFileSync);
   return { ...actual, default: { ...actual, readFileSync }, readFileSync };
 });
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
-  const readFile = ((path: unknown, ...rest: unknown[]) => {
-    reads.push(String(path));
-    return (actual.readFile as (...args: unknown[]) => unknown)(path, ...rest);
-  }) as typeof actual.readFile;
+  const readFile = recording(actual.readFile);
   return { ...actual, default: { ...actual, readFile }, readFile };
 });
 
