@@ -1,5 +1,5 @@
 /** Small valid ONNX models with a matching adapter: the seeds the ONNX fuzzers damage. */
-import type { SshAdapter } from '@ssh-peft/adapter';
+import { adapterFromLayers, type SshAdapter } from '@ssh-peft/adapter';
 import { encodeModel } from '@ssh-peft/onnx';
 import { createRandom, fingerprintWeights } from '@ssh-peft/selection';
 
@@ -45,11 +45,8 @@ function linearSeed(op: 'matmul' | 'gemm-transB', rows: number, cols: number, se
     },
   }));
   const n = Math.min(5, rows * cols);
-  const adapter: SshAdapter = {
-    format: 'ssh-peft-adapter',
-    version: 2,
-    config: { variant: 'separable', normalization: 'backward', init: 'zeros', initStd: 0, seed, selection: {}, metadata: {} },
-    layers: [
+  const adapter = adapterFromLayers(
+    [
       {
         name: 'dense',
         rows,
@@ -60,7 +57,8 @@ function linearSeed(op: 'matmul' | 'gemm-transB', rows: number, cols: number, se
         fingerprint: fingerprintWeights(w, rows, cols),
       },
     ],
-  };
+    { seed },
+  );
   return { name: `${op} ${rows}x${cols}`, bytes, adapter };
 }
 

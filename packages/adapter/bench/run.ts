@@ -11,7 +11,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
-import { decodeAdapter, deltaWeight, encodeAdapter, type SshAdapter, type SshAdapterLayer } from '../src/index';
+import { adapterFromLayers, decodeAdapter, deltaWeight, encodeAdapter, type SshAdapter, type SshAdapterLayer } from '../src/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const output = resolve(here, '../../../docs/benchmarks/adapter.md');
@@ -36,12 +36,7 @@ function makeLayer(name: string, rows: number, cols: number, n: number, seed: nu
 }
 
 function adapterOf(layers: SshAdapterLayer[]): SshAdapter {
-  return {
-    format: 'ssh-peft-adapter',
-    version: 1,
-    config: { variant: 'separable', normalization: 'backward', init: 'zeros', initStd: 0, seed: 0, selection: { strategy: 'per-layer', perLayer: 1000 }, metadata: {} },
-    layers,
-  };
+  return adapterFromLayers(layers, { selection: { strategy: 'per-layer', perLayer: 1000 } });
 }
 
 function median(xs: number[]): number {

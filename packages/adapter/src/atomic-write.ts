@@ -45,9 +45,11 @@ export function temporaryPath(dir: string, base: string, tag = 'tmp'): string {
   return `${dir}/.${base}.${process.pid}.${random}.${tag}`;
 }
 
-type FileKind = 'missing' | 'file' | 'directory' | 'FIFO' | 'socket' | 'character device' | 'block device' | 'symbolic link' | 'special file';
+/** What a path is, as {@link fileKindOf} names it for error messages. */
+export type FileKind = 'file' | 'directory' | 'FIFO' | 'socket' | 'character device' | 'block device' | 'symbolic link' | 'special file';
 
-interface StatLike {
+/** The part of `fs.Stats` that {@link fileKindOf} reads. */
+export interface StatLike {
   isFile(): boolean;
   isDirectory(): boolean;
   isFIFO(): boolean;
@@ -57,7 +59,18 @@ interface StatLike {
   isSymbolicLink(): boolean;
 }
 
-function kindOf(stat: StatLike): FileKind {
+/**
+ * What a path is, from its `stat` (follows links) or `lstat` (`'symbolic link'` for a link): the
+ * one naming of file kinds in messages that refuse what is not a regular file.
+ *
+ * @example
+ * ```ts
+ * import { lstatSync } from 'node:fs';
+ * import { fileKindOf } from '@ssh-peft/adapter/node';
+ * fileKindOf(lstatSync('/dev/null')); // 'character device'
+ * ```
+ */
+export function fileKindOf(stat: StatLike): FileKind {
   if (stat.isFile()) return 'file';
   if (stat.isDirectory()) return 'directory';
   if (stat.isSymbolicLink()) return 'symbolic link';
@@ -95,7 +108,7 @@ export function checkOutputPathSync(path: string, fs: typeof import('node:fs')):
     if (errorCode(e) === 'ENOENT') return;
     throw new AdapterIOError(path, `cannot be examined (${(e as Error).message})`, { cause: e });
   }
-  const kind = kindOf(own);
+  const kind = fileKindOf(own);
   if (kind === 'file') return;
   if (kind === 'symbolic link') {
     let target: StatLike;
@@ -104,7 +117,7 @@ export function checkOutputPathSync(path: string, fs: typeof import('node:fs')):
     } catch (e) {
       throw new AdapterOutputKindError(path, 'a symbolic link to a missing file', { cause: e });
     }
-    const targetKind = kindOf(target);
+    const targetKind = fileKindOf(target);
     if (targetKind !== 'file') throw new AdapterOutputKindError(path, `a symbolic link to a ${targetKind}`);
     return;
   }

@@ -12,6 +12,7 @@ export { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, SUPPORTED_ADAPTER_VERSIONS } fr
 export type { AdapterFormatVersion, SshAdapter, SshAdapterLayer, SshAdapterConfig, AdapterInit, JsonValue } from './types';
 export { AdapterError, AdapterFormatError, AdapterValidationError, AdapterMismatchError, AdapterIOError, AdapterIntegrityError, AdapterOutputKindError, type FormatErrorLocation } from './errors';
 export { createAdapter, type CreateAdapterOptions } from './create';
+export { adapterFromLayers } from './from-layers';
 export { encodeAdapter, decodeAdapter, type DecodeAdapterOptions, type AdapterNotice } from './codec';
 export { computeAdapterDigest, DIGESTED_METADATA_KEYS, type DigestTensor } from './digest';
 export { Sha256, sha256, toHex } from './sha256';

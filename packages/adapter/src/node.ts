@@ -19,8 +19,11 @@ export {
   writeFileAtomic,
   checkOutputPath,
   checkOutputPathSync,
+  fileKindOf,
   syncDirectory,
   temporaryPath,
   type AtomicFs,
   type AtomicWriteOptions,
+  type FileKind,
+  type StatLike,
 } from './atomic-write';

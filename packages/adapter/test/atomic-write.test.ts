@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AdapterIOError, AdapterOutputKindError, AdapterValidationError } from '../src/index';
 import * as nodeFs from 'node:fs/promises';
-import { type AtomicFs, checkOutputPath, loadAdapter, saveAdapter, writeFileAtomic } from '../src/node';
+import { type AtomicFs, checkOutputPath, fileKindOf, loadAdapter, saveAdapter, writeFileAtomic } from '../src/node';
 import { smallAdapter } from './arbitraries';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'ssh-atomic-'));
@@ -122,5 +122,23 @@ describe('saveAdapter / loadAdapter argument types', () => {
     expect(await rejection(loadAdapter('x.safetensors', { onNotice: 'log' } as never))).toBeInstanceOf(AdapterValidationError);
     expect(await rejection(saveAdapter(smallAdapter(), 'a\0b.safetensors'))).toBeInstanceOf(AdapterValidationError);
     expect(await rejection(saveAdapter(null as never, 'x.safetensors'))).toBeInstanceOf(AdapterValidationError);
+  });
+});
+
+describe('fileKindOf: the one naming of file kinds', () => {
+  it('names a file, a directory, a FIFO, a symbolic link (lstat) or what it points to (stat), a character device', () => {
+    const dir = fresh();
+    const file = join(dir, 'f');
+    writeFileSync(file, 'x');
+    const fifo = join(dir, 'p');
+    execFileSync('mkfifo', [fifo]);
+    const link = join(dir, 'l');
+    symlinkSync(fifo, link);
+    expect(fileKindOf(statSync(file))).toBe('file');
+    expect(fileKindOf(statSync(dir))).toBe('directory');
+    expect(fileKindOf(statSync(fifo))).toBe('FIFO');
+    expect(fileKindOf(lstatSync(link))).toBe('symbolic link');
+    expect(fileKindOf(statSync(link))).toBe('FIFO');
+    expect(fileKindOf(statSync('/dev/null'))).toBe('character device');
   });
 });

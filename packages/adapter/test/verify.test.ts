@@ -1,6 +1,7 @@
 import { fingerprintWeights } from '@ssh-peft/selection';
 import { describe, expect, it } from 'vitest';
 import { AdapterMismatchError, mergeWeights, verifyBase, verifyBaseModel, type SshAdapter } from '../src/index';
+import { thrownBy } from './thrown';
 
 const rows = 6;
 const cols = 4;
@@ -16,15 +17,7 @@ function adapterFor(weights: Float32Array): SshAdapter {
   };
 }
 
-function mismatch(fn: () => unknown): AdapterMismatchError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AdapterMismatchError);
-    return e as AdapterMismatchError;
-  }
-  throw new Error('expected AdapterMismatchError');
-}
+const mismatch = (run: () => unknown) => thrownBy(run, AdapterMismatchError);
 
 describe('verifyBase', () => {
   const adapter = adapterFor(w0);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SshAdapter } from '@ssh-peft/adapter';
+import { adapterFromLayers } from '@ssh-peft/adapter';
 import { saveAdapter } from '@ssh-peft/adapter/node';
 import { encodeModel } from '@ssh-peft/onnx';
 import { fingerprintWeights } from '@ssh-peft/selection';
@@ -39,13 +39,7 @@ function writeChainModel(path: string, adapterPath: string, layers: number, d: n
   }
   const vi = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: d }] } } } });
   writeFileSync(path, encodeModel({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph: { name: 'chain', node, initializer, input: [vi('x')], output: [vi('y')] } }));
-  const adapter: SshAdapter = {
-    format: 'ssh-peft-adapter',
-    version: 2,
-    config: { variant: 'separable', normalization: 'backward', init: 'zeros', initStd: 0, seed: 0, selection: {}, metadata: {} },
-    layers: adapterLayers,
-  };
-  return saveAdapter(adapter, adapterPath);
+  return saveAdapter(adapterFromLayers(adapterLayers), adapterPath);
 }
 
 describe('ssh-peft merge and Ctrl-C', () => {

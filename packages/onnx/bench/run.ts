@@ -8,7 +8,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SshAdapter } from '@ssh-peft/adapter';
+import { adapterFromLayers, type SshAdapter } from '@ssh-peft/adapter';
 import { fingerprintWeights } from '@ssh-peft/selection';
 import * as ort from 'onnxruntime-node';
 import { adapterFeeds, createHotSwapSession, mergeAdapter, prepareHotSwapModel } from '../src/index';
@@ -36,11 +36,8 @@ function seededUniform(count: number, seed: number): Float32Array {
 }
 
 function makeAdapter(kernels: Map<string, { rows: number; cols: number; values: Float32Array }>, names: string[], seed: number): SshAdapter {
-  return {
-    format: 'ssh-peft-adapter',
-    version: 1,
-    config: { variant: 'separable', normalization: 'backward', init: 'zeros', initStd: 0, seed, selection: {}, metadata: { name: `bench${seed}` } },
-    layers: names.map((name, li) => {
+  return adapterFromLayers(
+    names.map((name, li) => {
       const k = kernels.get(name)!;
       const picked = new Set<number>();
       const r = seededUniform(4 * N_POSITIONS, seed * 100 + li);
@@ -48,7 +45,8 @@ function makeAdapter(kernels: Map<string, { rows: number; cols: number; values: 
       const indices = Uint32Array.from([...picked].sort((a, b) => a - b));
       return { name, rows: k.rows, cols: k.cols, indices, coefficients: seededUniform(N_POSITIONS, seed + li * 7), alpha: 300, fingerprint: fingerprintWeights(k.values, k.rows, k.cols) };
     }),
-  };
+    { seed, metadata: { name: `bench${seed}` } },
+  );
 }
 
 function median(values: number[]): number {

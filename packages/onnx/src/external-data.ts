@@ -4,9 +4,10 @@
  * untrusted input, and a `location` such as `../../etc/shadow` or a symlink pointing out of the
  * directory must never make us read (or later copy) a file outside it.
  */
-import { constants, type Stats } from 'node:fs';
+import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
+import { fileKindOf } from '@ssh-peft/adapter/node';
 import { OnnxExternalDataError } from './errors';
 import type { TensorProto } from './proto';
 import { bytesPerElement, elementCount, floatDtypeOf, tensorDims } from './tensor-values';
@@ -83,20 +84,11 @@ export async function resolveExternalLocation(baseDir: string, location: string,
   if (!real.startsWith(realBase + sep)) {
     throw new OnnxExternalDataError(`${where} resolves (through a symlink) to ${real}, outside the model's directory ${realBase}; refused`);
   }
-  const kind = describeKind(await stat(real));
-  if (kind !== 'regular file') throw new OnnxExternalDataError(`${where}: ${real} is ${kind}, not a regular file; refused`);
+  const kind = fileKindOf(await stat(real));
+  if (kind !== 'file') throw new OnnxExternalDataError(`${where}: ${real} is a ${kind}, not a regular file; refused`);
   return real;
 }
 
-function describeKind(s: Stats): string {
-  if (s.isFile()) return 'regular file';
-  if (s.isDirectory()) return 'a directory';
-  if (s.isFIFO()) return 'a FIFO (named pipe)';
-  if (s.isSocket()) return 'a socket';
-  if (s.isCharacterDevice()) return 'a character device';
-  if (s.isBlockDevice()) return 'a block device';
-  return 'a special file';
-}
 
 /**
  * Reads a tensor's external bytes. Throws {@link OnnxExternalDataError} naming file, offset and
@@ -117,7 +109,7 @@ export async function readExternalBytes(baseDir: string, tensor: TensorProto): P
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) {
-      throw new OnnxExternalDataError(`tensor ${JSON.stringify(name)}: external data location ${JSON.stringify(ref.location)}: ${file} is ${describeKind(stats)}, not a regular file; refused`);
+      throw new OnnxExternalDataError(`tensor ${JSON.stringify(name)}: external data location ${JSON.stringify(ref.location)}: ${file} is a ${fileKindOf(stats)}, not a regular file; refused`);
     }
     const { size } = stats;
     if (ref.offset + length > size) {

@@ -18,7 +18,7 @@ import { deltaWeight64, type SshAdapter, type SshAdapterLayer, validateAdapter, 
 import * as ort from 'onnxruntime-node';
 import { OnnxAdapterError, OnnxOptionError, OnnxTensorError, OnnxWeightMismatchError, OnnxWeightUsageError } from './errors';
 import { floatToHalf } from './float16';
-import { baseWeight, type LocatedWeight, type LocateOptions, locateAdapterWeights } from './locate';
+import { baseWeight, type LayerShape, type LocatedWeight, type LocateOptions, locateAdapterWeights } from './locate';
 import { loadOnnxModel } from './model-io';
 import { DataType, encodeModel, type GraphProto, type ModelProto, type NodeProto } from './proto';
 import { createSession, type CreateSessionOptions } from './session';
@@ -65,19 +65,12 @@ const ELEM_TYPE: Record<FloatDtype, number> = { float32: DataType.FLOAT, float16
  */
 export async function prepareHotSwapModel(
   model: Uint8Array | string,
-  layout: SshAdapter | ReadonlyArray<Pick<SshAdapterLayer, 'name' | 'rows' | 'cols'>>,
+  layout: SshAdapter | readonly LayerShape[],
   options: PrepareHotSwapOptions = {},
 ): Promise<{ bytes: Uint8Array; weights: SwappableWeight[] }> {
   const loaded = await loadOnnxModel(model, { baseDir: options.baseDir });
   const layers = 'layers' in layout ? layout.layers : layout;
-  // Locating needs only names and shapes: a shape-only template adapter.
-  const template: SshAdapter = {
-    format: 'ssh-peft-adapter',
-    version: 1,
-    config: { variant: 'separable', normalization: 'backward', init: 'zeros', initStd: 0, seed: 0, selection: {}, metadata: {} },
-    layers: layers.map((l) => ({ name: l.name, rows: l.rows, cols: l.cols, indices: new Uint32Array(0), coefficients: new Float32Array(0), alpha: 1, fingerprint: '' })),
-  };
-  const located = locateAdapterWeights(loaded.model, template, { ...options, verify: 'shape' });
+  const located = locateAdapterWeights(loaded.model, layers, { ...options, verify: 'shape' });
   const weights = located.map((l) => makeWeightInput(loaded.model, l));
   return { bytes: encodeModel(loaded.model), weights };
 }
@@ -91,7 +84,7 @@ export const ACTIVE_INPUT_SUFFIX = '.ssh_peft_active';
  * The chains W → Cast* → MatMul/Gemm (+ bias Add) consuming the weight, from the uses the shared
  * walk found (`graph-weights.ts`); each Cast in a chain must feed that one chain only.
  */
-function consumerChains(graph: GraphProto, located: LocatedWeight): NodeProto[][] {
+function consumerChains(graph: GraphProto, located: LocatedWeight<LayerShape>): NodeProto[][] {
   const weight = located.initializer.name ?? '';
   const nodes = graph.node ?? [];
   const consumersOf = (name: string) => nodes.filter((n) => (n.input ?? []).includes(name));
@@ -137,7 +130,7 @@ function branch(chain: NodeProto[], weight: string, source: string, tag: string,
   return { name: `${last.name ?? 'node'}__${tag}`, node: nodes, output: [{ name: out, type: { tensorType: { elemType: outputType } } }] };
 }
 
-function makeWeightInput(model: ModelProto, located: LocatedWeight): SwappableWeight {
+function makeWeightInput(model: ModelProto, located: LocatedWeight<LayerShape>): SwappableWeight {
   const graph = model.graph!;
   const weight = located.initializer.name ?? '';
   const input = `${weight}${WEIGHT_INPUT_SUFFIX}`;
@@ -237,9 +230,8 @@ export function baseFeeds(weights: readonly SwappableWeight[]): Record<string, o
 
 function locateVerify(adapter: SshAdapter, layer: SshAdapterLayer, w: SwappableWeight): void {
   const w0 = baseWeight(w.base, w.rows, w.cols, w.orientation);
-  const single: SshAdapter = { ...adapter, layers: [layer] };
   try {
-    verifyBase(single, layer.name, w0, [w.rows, w.cols]);
+    verifyBase(adapter, layer.name, w0, [w.rows, w.cols]);
   } catch (e) {
     throw new OnnxWeightMismatchError(`layer ${JSON.stringify(layer.name)} → weight ${JSON.stringify(w.input)}: ${(e as Error).message}`, { cause: e });
   }
@@ -278,7 +270,7 @@ export interface HotSwapSessionOptions extends PrepareHotSwapOptions, Pick<Creat
    * The layers to make swappable: adapters (the union of their layers) or `{ name, rows, cols }`
    * entries. Required.
    */
-  layers: ReadonlyArray<SshAdapter | Pick<SshAdapterLayer, 'name' | 'rows' | 'cols'>>;
+  layers: ReadonlyArray<SshAdapter | LayerShape>;
   /** How many adapters' merged weights to keep (least recently used evicted; default 4). */
   cacheSize?: number;
   /** Adapter verification at first use: `'fingerprint'` (default) or `'shape'`. */
@@ -318,7 +310,7 @@ export async function createHotSwapSession(model: Uint8Array | string, options: 
   }
   const cacheSize = options.cacheSize ?? 4;
   if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new OnnxOptionError(`cacheSize must be a positive integer, got ${String(cacheSize)}`);
-  const layout = new Map<string, Pick<SshAdapterLayer, 'name' | 'rows' | 'cols'>>();
+  const layout = new Map<string, LayerShape>();
   for (const item of options.layers) {
     for (const l of 'layers' in item ? item.layers : [item]) {
       const seen = layout.get(l.name);

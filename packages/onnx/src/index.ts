@@ -8,7 +8,7 @@
  */
 export * from './errors';
 export { mergeAdapter, mergeAdapterFile, mergeIntoModel, MERGED_ADAPTERS_KEY, type MergeAdapterOptions, type MergeReport } from './merge';
-export { locateAdapterWeights, type LayerMapping, type LocateOptions, type LocatedWeight } from './locate';
+export { locateAdapterWeights, type LayerMapping, type LayerShape, type LocateOptions, type LocatedWeight } from './locate';
 export {
   findAdaptableWeights,
   readAdaptableWeights,

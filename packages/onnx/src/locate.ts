@@ -35,9 +35,12 @@ export interface LocateOptions {
   verify?: 'fingerprint' | 'shape';
 }
 
-/** Where and how an adapter layer's weight lives in the graph. */
-export interface LocatedWeight {
-  layer: SshAdapterLayer;
+/** What locating needs of an adapter layer: its name and shape (any adapter layer is one). */
+export type LayerShape = Pick<SshAdapterLayer, 'name' | 'rows' | 'cols'>;
+
+/** Where and how an adapter layer's weight lives in the graph (`L`: what was located, a whole adapter layer or its shape). */
+export interface LocatedWeight<L extends LayerShape = SshAdapterLayer> {
+  layer: L;
   initializer: TensorProto;
   orientation: WeightOrientation;
   dtype: FloatDtype;
@@ -175,15 +178,24 @@ function findWeight(graph: GraphProto, layerName: string, initializers: Map<stri
  * Locates and verifies the weight of every adapter layer. Throws {@link OnnxLayerNotFoundError}
  * (with near matches), {@link OnnxWeightUsageError} (non-MatMul use, mixed orientations, shared
  * weight refused, two adapter layers on one weight) or {@link OnnxWeightMismatchError} (shape,
- * dtype, fingerprint).
+ * dtype, fingerprint). Given layer shapes instead of an adapter (e.g. to prepare a model for
+ * adapters not made yet), only shapes can be verified: `verify: 'shape'` is then required.
  *
  * @example
  * ```ts
  * const located = locateAdapterWeights(model, adapter, { mapping: [[/^(.*)\/kernel$/, '$1']] });
  * located.map((l) => `${l.layer.name} → ${l.initializer.name} (${l.orientation})`);
+ * const shapes = locateAdapterWeights(model, [{ name: 'dense', rows: 64, cols: 32 }], { verify: 'shape' });
  * ```
  */
-export function locateAdapterWeights(model: ModelProto, adapter: SshAdapter, options: LocateOptions = {}): LocatedWeight[] {
+export function locateAdapterWeights(model: ModelProto, adapter: SshAdapter, options?: LocateOptions): LocatedWeight[];
+export function locateAdapterWeights(model: ModelProto, layers: readonly LayerShape[], options: LocateOptions & { verify: 'shape' }): LocatedWeight<LayerShape>[];
+export function locateAdapterWeights(model: ModelProto, layout: SshAdapter | readonly LayerShape[], options: LocateOptions = {}): LocatedWeight<LayerShape>[] {
+  const adapter = Array.isArray(layout) ? null : (layout as SshAdapter);
+  const layers: readonly LayerShape[] = adapter === null ? (layout as readonly LayerShape[]) : adapter.layers;
+  if (adapter === null && options.verify !== 'shape') {
+    throw new OnnxOptionError(`locating layer shapes without an adapter verifies shapes only: pass verify: 'shape' (got ${JSON.stringify(options.verify)})`);
+  }
   const graph = model.graph!;
   const initializers = new Map<string, TensorProto>();
   for (const t of graph.initializer ?? []) initializers.set(t.name ?? '', t);
@@ -191,12 +203,12 @@ export function locateAdapterWeights(model: ModelProto, adapter: SshAdapter, opt
   for (const node of graph.node ?? []) for (const output of node.output ?? []) producers.set(output, node);
   if (options.mapping !== undefined) {
     const graphNames = new Set([...initializers.keys(), ...(graph.node ?? []).map((n) => n.name ?? '').filter((n) => n !== '')]);
-    checkMapping(options.mapping, graphNames, new Set(adapter.layers.map((l) => l.name)));
+    checkMapping(options.mapping, graphNames, new Set(layers.map((l) => l.name)));
   }
   const index = new GraphIndex(graph);
   const claimed = new Map<string, string>();
-  const result: LocatedWeight[] = [];
-  for (const layer of adapter.layers) {
+  const result: LocatedWeight<LayerShape>[] = [];
+  for (const layer of layers) {
     const initializer = findWeight(graph, layer.name, initializers, producers, options.mapping);
     const name = initializer.name ?? '';
     const previous = claimed.get(name);
@@ -230,7 +242,7 @@ export function locateAdapterWeights(model: ModelProto, adapter: SshAdapter, opt
         `${where}: shape [${dims}] (${orientation === 'matmul' ? 'MatMul B, [d_in, d_out]' : 'Gemm transB=1, [d_out, d_in]'}) but the adapter expects [${expected}] for rows=${layer.rows}, cols=${layer.cols}`,
       );
     }
-    if (options.verify !== 'shape') {
+    if (adapter !== null && options.verify !== 'shape') {
       const w0 = baseWeight(readTensorValues(initializer), layer.rows, layer.cols, orientation);
       try {
         verifyBase(adapter, layer.name, w0, [layer.rows, layer.cols]);

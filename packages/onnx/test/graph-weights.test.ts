@@ -13,6 +13,7 @@ import {
   mergeIntoModel,
   OnnxMappingError,
   OnnxOptionError,
+  OnnxWeightMismatchError,
   readAdaptableWeights,
   readTensorValues,
 } from '../src/index';
@@ -185,5 +186,24 @@ describe('mapping entries that name nothing are errors', () => {
     const adapter = randomAdapter('head', 5, 2, adaptableWeightValues(g1));
     const located = locateAdapterWeights(model(), adapter, { mapping: { g1_node: 'head' }, verify: 'shape' });
     expect(located.map((l) => [l.initializer.name, l.orientation, l.dtype])).toEqual([['g1', 'gemm-transB', 'float16']]);
+  });
+});
+
+describe('locating layer shapes without an adapter', () => {
+  const model = () => decodeModel(everyUseModel().bytes);
+
+  it('finds the same weights as the adapter does, verifying shapes', () => {
+    const adapter = randomAdapter('proj', 4, 3, everyUseModel().values.mm);
+    const byAdapter = locateAdapterWeights(model(), adapter, { mapping: { mm: 'proj' } });
+    const byShape = locateAdapterWeights(model(), [{ name: 'proj', rows: 4, cols: 3 }], { mapping: { mm: 'proj' }, verify: 'shape' });
+    expect(byShape.map((l) => [l.layer, l.initializer.name, l.orientation, l.dtype])).toEqual([[{ name: 'proj', rows: 4, cols: 3 }, 'mm', 'matmul', 'float32']]);
+    expect(byShape.map((l) => [l.initializer.name, l.orientation, l.dtype])).toEqual(byAdapter.map((l) => [l.initializer.name, l.orientation, l.dtype]));
+    expect(() => locateAdapterWeights(model(), [{ name: 'proj', rows: 3, cols: 4 }], { mapping: { mm: 'proj' }, verify: 'shape' })).toThrow(OnnxWeightMismatchError);
+  });
+
+  it('refuses to verify fingerprints it does not have: verify must be shape', () => {
+    const run = () => locateAdapterWeights(model(), [{ name: 'proj', rows: 4, cols: 3 }], { mapping: { mm: 'proj' } } as never);
+    expect(run).toThrow(OnnxOptionError);
+    expect(run).toThrow(/verifies shapes only: pass verify: 'shape'/);
   });
 });

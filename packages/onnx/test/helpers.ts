@@ -1,5 +1,5 @@
 /** Test helpers: small ONNX models built with the codec, seeded data, naive references. */
-import type { SshAdapter } from '@ssh-peft/adapter';
+import { adapterFromLayers, type SshAdapter } from '@ssh-peft/adapter';
 import type { Normalization, Variant2D } from '@ssh-peft/hartley';
 import { createRandom, fingerprintWeights } from '@ssh-peft/selection';
 import * as ort from 'onnxruntime-node';
@@ -117,12 +117,12 @@ export function randomAdapter(
   const picks = seeded(rows * cols, seed);
   const order = [...picks.keys()].sort((a, b) => picks[a]! - picks[b]!).slice(0, n).sort((a, b) => a - b);
   const coefficients = seeded(n, seed + 11).map((v) => v * 2);
-  return {
-    format: 'ssh-peft-adapter',
-    version: 1,
-    config: { variant: options.variant ?? 'separable', normalization: options.normalization ?? 'backward', init: 'zeros', initStd: 0, seed, selection: {}, metadata: { name: `adapter${seed}` } },
-    layers: [{ name, rows, cols, indices: Uint32Array.from(order), coefficients, alpha: options.alpha ?? 1, fingerprint: fingerprintWeights(w0, rows, cols) }],
-  };
+  return adapterFromLayers([{ name, rows, cols, indices: Uint32Array.from(order), coefficients, alpha: options.alpha ?? 1, fingerprint: fingerprintWeights(w0, rows, cols) }], {
+    variant: options.variant,
+    normalization: options.normalization,
+    seed,
+    metadata: { name: `adapter${seed}` },
+  });
 }
 
 /** Naive ΔW: the definition of IDHT2 of the sparse spectrum, O(rows·cols·n), float64. */

@@ -4,7 +4,7 @@ import { SelectionInputError, SelectionOptionError } from './errors';
 import { createRandom, layerStreamSeed } from './random';
 import { drawOutside, firstOutside, PermutationStream, prefixHolding, type Draws, type RankBoundary } from './random-positions';
 import { better } from './ranked-heap';
-import type { LayerSelector, ScoredLayer } from './scored-layer';
+import type { PositionSelector, ScoredLayer } from './scored-layer';
 import { topEnergyPositions, type RankedPositions } from './top-energy';
 import type { GlobalScore, PlannedLayer, ResolvedSelectionOptions } from './types';
 
@@ -88,7 +88,7 @@ function boundaryOf(layer: LayerCandidates, count: number): RankBoundary | undef
  * outside the top-s is outside the final top-eₗ as well.
  * With δ = 1 and one layer this is exactly `'per-layer'` with perLayer = B.
  */
-export class GlobalSelector implements LayerSelector {
+export class GlobalSelector implements PositionSelector {
   private readonly layers: LayerCandidates[] = [];
   private readonly budget: number;
   /**

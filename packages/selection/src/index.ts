@@ -23,4 +23,5 @@ export { layerStreamSeed, layerInitSeed } from './layer-seeds';
 export { permutation, sample } from './permutation';
 export { selectSpectrum } from './select';
 export { parsePlan, serializePlan, PLAN_FORMAT } from './plan-json';
-export { DEFAULT_GLOBAL_SCORE } from './options';
+export { DEFAULT_GLOBAL_SCORE, resolveOptions as resolveSelectionOptions } from './options';
+export { SELECTION_OPTION_KEYS } from './option-keys';

@@ -25,6 +25,15 @@ function positiveInteger(name: string, value: unknown): number {
 /**
  * Validates `options` before any layer is read and returns them with defaults filled in, in a
  * fixed key order (the plan's `options`, so that serialised plans are byte-identical).
+ * Exported as `resolveSelectionOptions`, for a package that takes these options inside its own
+ * and checks them before its own work.
+ *
+ * @throws {SelectionOptionError} naming the first bad option.
+ * @example
+ * ```ts
+ * import { resolveSelectionOptions } from '@ssh-peft/selection';
+ * resolveSelectionOptions({ strategy: 'global', budget: 2000, energyRatio: 0.7, seed: 0 }).score; // 'mean-relative-energy'
+ * ```
  */
 export function resolveOptions(options: SelectionOptions): ResolvedSelectionOptions {
   if (options === null || typeof options !== 'object') {

@@ -3,7 +3,7 @@ import { SelectionInputError } from './errors';
 import { createRandom, layerStreamSeed } from './random';
 import { drawOutside, firstOutside, PermutationStream, type RankBoundary } from './random-positions';
 import { referenceEnergyCount } from './reference-count';
-import type { LayerSelector, ScoredLayer } from './scored-layer';
+import type { PositionSelector, ScoredLayer } from './scored-layer';
 import { topEnergyPositions } from './top-energy';
 import type { PlannedLayer, ResolvedSelectionOptions } from './types';
 
@@ -13,7 +13,7 @@ import type { PlannedLayer, ResolvedSelectionOptions } from './types';
  * permutation that are not already chosen. Finishes each layer as it arrives, so only its
  * spectrum and its n positions are held.
  */
-export class PerLayerSelector implements LayerSelector {
+export class PerLayerSelector implements PositionSelector {
   private readonly planned: PlannedLayer[] = [];
 
   constructor(private readonly options: ResolvedSelectionOptions) {}

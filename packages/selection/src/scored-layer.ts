@@ -13,7 +13,7 @@ export interface ScoredLayer {
 }
 
 /** A selection strategy consumes scored layers one at a time, then produces the plan's layers. */
-export interface LayerSelector {
+export interface PositionSelector {
   add(layer: ScoredLayer): void;
   finish(): import('./types').PlannedLayer[];
 }

@@ -3,9 +3,8 @@
  * wrap those layers as {@link SshDense}, freeze everything else, return a handle.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { fingerprintWeights, selectSpectrum, type SelectionOptions } from '@ssh-peft/selection';
-import { ADAPTER_FORMAT, ADAPTER_FORMAT_VERSION, createAdapter, type SshAdapter } from '@ssh-peft/adapter';
-import type { Normalization, Variant2D } from '@ssh-peft/hartley';
+import { fingerprintWeights, resolveSelectionOptions, SELECTION_OPTION_KEYS, selectSpectrum, type SelectionOptions } from '@ssh-peft/selection';
+import { adapterFromLayers, createAdapter, type SshAdapter } from '@ssh-peft/adapter';
 import { SshAdapterMismatchError, SshBudgetError, SshOptionError, SshTargetError, SshTfjsError } from './errors';
 import { SshDense } from './layers/ssh-dense';
 import type { SshPath } from './ops/ssh-linear';
@@ -18,32 +17,17 @@ export const DEFAULT_SSH_ALPHA = 300;
 /** Default share of positions chosen by spectral energy (the value the reference README intends). */
 export const DEFAULT_ENERGY_RATIO = 0.7;
 
-/** Options of {@link applySSH}. */
-export interface ApplySshOptions {
+/**
+ * The options of {@link applySSH} that are this package's: which layers, and how they are wrapped
+ * and their adapter made. Every other option is `@ssh-peft/selection`'s (see {@link ApplySshOptions}).
+ */
+export interface SshWrapOptions {
   /** Dense layers to adapt: names, a RegExp on names, or a predicate. */
   targets: LayerSelector;
-  /** `'per-layer'` (n positions in each layer, default when `perLayer` is given) or `'global'` (a total budget ranked across layers). */
-  strategy?: 'per-layer' | 'global';
-  /** Positions per layer (`'per-layer'`). */
-  perLayer?: number;
-  /** Total positions over all targets (`'global'`). */
-  budget?: number;
-  /** Share chosen by spectral energy, the rest seeded-random (default {@link DEFAULT_ENERGY_RATIO}). */
-  energyRatio?: number;
-  /** `'global'` score (default: @ssh-peft/selection's `DEFAULT_GLOBAL_SCORE`, `'mean-relative-energy'`). */
-  score?: 'mean-relative-energy' | 'relative-energy' | 'energy';
-  minPerLayer?: number;
-  maxPerLayer?: number;
   /** Scale α of ΔW (default {@link DEFAULT_SSH_ALPHA}). */
   alpha?: number;
-  /** Seed of the random share of positions and of the `'normal'` initialisation (default 0). */
-  seed?: number;
-  /** `'zeros'` (default: the adapted model starts exactly at the base model) or `'normal'` (reference code). */
+  /** `'zeros'` (default: the adapted model starts exactly at the base model) or `'normal'` (reference code, seeded by `seed`). */
   init?: 'zeros' | 'normal';
-  /** 2D transform variant (default `'separable'`). */
-  variant?: Variant2D;
-  /** Normalisation of the inverse 2D DHT (default `'backward'`). */
-  normalization?: Normalization;
   /** Layers that stay trainable besides the SSH coefficients (e.g. a new task head). */
   trainable?: LayerSelector;
   /** Name of the first adapter (default `'default'`). */
@@ -54,15 +38,29 @@ export interface ApplySshOptions {
   checkFinite?: boolean;
   /** Free-form metadata stored in the adapter. */
   metadata?: Record<string, string>;
-  /** Progress of the selection (layers done / total). */
-  onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * Options of {@link applySSH}: its own ({@link SshWrapOptions}) and, side by side, every option of
+ * `selectSpectrum` (`SelectionOptions` of `@ssh-peft/selection`: `perLayer`/`budget`, `score`,
+ * `minPerLayer`, `maxPerLayer`, `energyThreshold`, `workers`, `onProgress`, …), documented there. An
+ * option added to the selection is accepted here as it is. Defaults that differ from the selection's
+ * required fields: `strategy` is `'global'` when only `budget` is given, else `'per-layer'`;
+ * `energyRatio` is {@link DEFAULT_ENERGY_RATIO}; `seed` is 0. `seed`, `variant` and
+ * `normalization` also set the adapter's `'normal'` initialisation and the layers' transform.
+ */
+export type ApplySshOptions = SshWrapOptions & Partial<SelectionOptions>;
+
+/** Every key of {@link SshWrapOptions}. */
+const WRAP_OPTION_KEYS = ['targets', 'alpha', 'init', 'trainable', 'adapterName', 'path', 'checkFinite', 'metadata'] as const satisfies ReadonlyArray<keyof SshWrapOptions>;
+// A key added to SshWrapOptions but not to the list, or one that is also the selection's, fails to compile here.
+type UnlistedWrapKeys = Exclude<keyof SshWrapOptions, (typeof WRAP_OPTION_KEYS)[number]>;
+type SharedKeys = keyof SshWrapOptions & keyof SelectionOptions;
+const wrapKeysChecked: [UnlistedWrapKeys | SharedKeys] extends [never] ? true : UnlistedWrapKeys | SharedKeys = true;
+void wrapKeysChecked;
+
 /** Every key {@link ApplySshOptions} has: anything else is a misspelling, refused with the nearest valid key. */
-const OPTION_KEYS = [
-  'targets', 'strategy', 'perLayer', 'budget', 'energyRatio', 'score', 'minPerLayer', 'maxPerLayer', 'alpha', 'seed', 'init',
-  'variant', 'normalization', 'trainable', 'adapterName', 'path', 'checkFinite', 'metadata', 'onProgress',
-] as const satisfies ReadonlyArray<keyof ApplySshOptions>;
+const OPTION_KEYS: readonly string[] = [...WRAP_OPTION_KEYS, ...SELECTION_OPTION_KEYS];
 
 /** Edit distance with adjacent transpositions (optimal string alignment): `alhpa` is 1 from `alpha`. */
 function editDistance(a: string, b: string): number {
@@ -93,31 +91,18 @@ export function nearestOptionKey(key: string): string {
 
 function checkOptionTypes(options: ApplySshOptions): void {
   for (const key of Object.keys(options)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+    if (!OPTION_KEYS.includes(key)) {
       throw new SshOptionError(`applySSH: unknown option ${JSON.stringify(key)} (did you mean ${JSON.stringify(nearestOptionKey(key))}?)`);
     }
   }
-  const oneOf = (name: keyof ApplySshOptions, allowed: readonly string[]) => {
-    const value = options[name];
-    if (value !== undefined && !allowed.includes(value as string)) {
-      throw new SshOptionError(`applySSH: ${name} must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeOption(value)}`);
-    }
-  };
-  oneOf('path', ['auto', 'factored', 'dense']);
-  oneOf('variant', ['separable', 'true']);
-  oneOf('normalization', ['backward', 'ortho', 'forward']);
-  oneOf('score', ['energy', 'relative-energy']);
-  const { energyRatio, checkFinite, adapterName, metadata, onProgress } = options;
-  if (energyRatio !== undefined && !(typeof energyRatio === 'number' && energyRatio >= 0 && energyRatio <= 1)) {
-    throw new SshOptionError(`applySSH: energyRatio must be a number in [0, 1], got ${describeOption(energyRatio)}`);
+  const { path, checkFinite, adapterName, metadata } = options;
+  if (path !== undefined && !['auto', 'factored', 'dense'].includes(path)) {
+    throw new SshOptionError(`applySSH: path must be 'auto', 'factored', 'dense', got ${describeOption(path)}`);
   }
-  positiveInt(options.minPerLayer, 'minPerLayer');
-  positiveInt(options.maxPerLayer, 'maxPerLayer');
   if (checkFinite !== undefined && typeof checkFinite !== 'boolean') throw new SshOptionError(`applySSH: checkFinite must be a boolean, got ${describeOption(checkFinite)}`);
   if (adapterName !== undefined && (typeof adapterName !== 'string' || adapterName === '')) {
     throw new SshOptionError(`applySSH: adapterName must be a non-empty string, got ${describeOption(adapterName)}`);
   }
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw new SshOptionError(`applySSH: onProgress must be a function, got ${describeOption(onProgress)}`);
   if (metadata !== undefined) {
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new SshOptionError(`applySSH: metadata must be an object of strings, got ${describeOption(metadata)}`);
     for (const [k, v] of Object.entries(metadata)) {
@@ -139,12 +124,6 @@ function asSshTfjsError(e: unknown): SshTfjsError {
   const name = e instanceof Error ? e.name : '';
   if (/Option|Validation/.test(name)) return new SshOptionError(`applySSH: ${message}`, { cause: e });
   return new SshTfjsError(`applySSH: ${name ? `${name}: ` : ''}${message}`, { cause: e });
-}
-
-function positiveInt(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new SshOptionError(`applySSH: ${name} must be a positive integer, got ${String(value)}`);
-  return value;
 }
 
 /**
@@ -179,25 +158,19 @@ async function applySshChecked(model: tfl.LayersModel, options: ApplySshOptions)
   if (!(model instanceof tfl.LayersModel)) throw new SshOptionError('applySSH: model must be a tf.LayersModel');
   if (options === null || typeof options !== 'object') throw new SshOptionError('applySSH: options are required ({ targets, perLayer | budget, … })');
   checkOptionTypes(options);
-  const perLayer = positiveInt(options.perLayer, 'perLayer');
-  const budget = positiveInt(options.budget, 'budget');
-  const strategy = options.strategy ?? (budget !== undefined && perLayer === undefined ? 'global' : 'per-layer');
-  if (strategy !== 'per-layer' && strategy !== 'global') throw new SshOptionError(`applySSH: strategy must be 'per-layer' or 'global', got ${String(strategy)}`);
-  if (strategy === 'per-layer' && perLayer === undefined) throw new SshOptionError("applySSH: strategy 'per-layer' needs perLayer");
-  if (strategy === 'global' && budget === undefined) throw new SshOptionError("applySSH: strategy 'global' needs budget");
-  const alpha = options.alpha ?? DEFAULT_SSH_ALPHA;
+  const { targets: targetSelector, alpha = DEFAULT_SSH_ALPHA, init = 'zeros', trainable, adapterName = 'default', path, checkFinite, metadata, ...given } = options;
+  const strategy = given.strategy ?? (given.budget !== undefined && given.perLayer === undefined ? 'global' : 'per-layer');
+  if (strategy === 'per-layer' && given.perLayer === undefined) throw new SshOptionError("applySSH: strategy 'per-layer' needs perLayer");
+  if (strategy === 'global' && given.budget === undefined) throw new SshOptionError("applySSH: strategy 'global' needs budget");
+  const selection: SelectionOptions = { ...given, strategy, energyRatio: given.energyRatio ?? DEFAULT_ENERGY_RATIO, seed: given.seed ?? 0 };
+  // Every selection option is checked here, before the kernels are read.
+  const { perLayer, budget, seed, variant, normalization } = resolveSelectionOptions(selection);
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new SshOptionError(`applySSH: alpha must be a finite number, got ${String(alpha)}`);
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new SshOptionError(`applySSH: seed must be an integer, got ${String(seed)}`);
-  const init = options.init ?? 'zeros';
   if (init !== 'zeros' && init !== 'normal') throw new SshOptionError(`applySSH: init must be 'zeros' or 'normal', got ${String(init)}`);
-  const variant = options.variant ?? 'separable';
-  const normalization = options.normalization ?? 'backward';
-  const adapterName = options.adapterName ?? 'default';
 
-  const targets = readDenseTargets(model, options.targets);
+  const targets = readDenseTargets(model, targetSelector);
   const sizes = targets.map((t) => t.args.inputDim * t.args.units);
-  if (strategy === 'per-layer' && perLayer !== undefined) {
+  if (perLayer !== undefined) {
     const smallest = targets[sizes.indexOf(Math.min(...sizes))];
     if (perLayer > smallest.args.inputDim * smallest.args.units) {
       throw new SshBudgetError(
@@ -205,29 +178,16 @@ async function applySshChecked(model: tfl.LayersModel, options: ApplySshOptions)
       );
     }
   }
-  if (strategy === 'global' && budget !== undefined) {
+  if (budget !== undefined) {
     const available = sizes.reduce((a, b) => a + b, 0);
     if (budget > available) throw new SshBudgetError(`applySSH: budget ${budget} exceeds the ${available} positions of the ${targets.length} target layer(s)`);
   }
 
-  const selection: SelectionOptions = {
-    strategy,
-    ...(perLayer !== undefined ? { perLayer } : {}),
-    ...(budget !== undefined ? { budget } : {}),
-    energyRatio: options.energyRatio ?? DEFAULT_ENERGY_RATIO,
-    seed,
-    variant,
-    normalization,
-    ...(options.score !== undefined ? { score: options.score } : {}),
-    ...(options.minPerLayer !== undefined ? { minPerLayer: options.minPerLayer } : {}),
-    ...(options.maxPerLayer !== undefined ? { maxPerLayer: options.maxPerLayer } : {}),
-    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
-  } as SelectionOptions;
   const plan = await selectSpectrum(
     targets.map((t) => ({ name: t.layer.name, rows: t.args.inputDim, cols: t.args.units, weights: t.kernelValues })),
     selection,
   );
-  const adapter: SshAdapter = createAdapter(plan, { alpha, init, seed, variant, normalization, metadata: options.metadata });
+  const adapter: SshAdapter = createAdapter(plan, { alpha, init, seed, variant, normalization, metadata });
   const byName = new Map(adapter.layers.map((l) => [l.name, l]));
   const { model: adapted, layers } = wrapDenseLayers(
     model,
@@ -241,12 +201,12 @@ async function applySshChecked(model: tfl.LayersModel, options: ApplySshOptions)
         alpha,
         variant,
         normalization,
-        path: options.path,
-        checkFinite: options.checkFinite,
+        path,
+        checkFinite,
         adapterName,
       });
     },
-    options.trainable,
+    trainable,
   );
   return new SshHandle(adapted, layers, adapter, adapterName);
 }
@@ -258,6 +218,7 @@ async function applySshChecked(model: tfl.LayersModel, options: ApplySshOptions)
  *
  * @throws {SshTargetError} when the model has no SshDense layer.
  * @throws {SshAdapterMismatchError} when the layers disagree on variant or normalisation.
+ * @throws {SshNonFiniteError} naming the first layer with a NaN/±Infinity coefficient.
  * @example
  * ```ts
  * const ssh = attachSSH(await tf.loadLayersModel('file://model/model.json'));
@@ -272,11 +233,10 @@ export function attachSSH(model: tfl.LayersModel): SshHandle {
   if (odd !== undefined) {
     throw new SshAdapterMismatchError(`attachSSH: layer '${odd.name}' uses ${odd.variant}/${odd.normalization}, layer '${list[0].name}' ${variant}/${normalization}`);
   }
-  const adapter: SshAdapter = {
-    format: ADAPTER_FORMAT,
-    version: ADAPTER_FORMAT_VERSION,
-    config: { variant, normalization, init: 'zeros', initStd: 0, seed: 0, selection: {}, metadata: {} },
-    layers: list.map((l) => ({
+  // A diverged layer is named as such, not as an invalid adapter.
+  for (const l of list) l.assertFinite();
+  const adapter = adapterFromLayers(
+    list.map((l) => ({
       name: l.name,
       rows: l.inputDim,
       cols: l.units,
@@ -285,6 +245,7 @@ export function attachSSH(model: tfl.LayersModel): SshHandle {
       alpha: l.alpha,
       fingerprint: fingerprintWeights(l.baseKernelValues(), l.inputDim, l.units),
     })),
-  };
+    { variant, normalization },
+  );
   return new SshHandle(model, layers, adapter, list[0].adapterName);
 }

@@ -8,8 +8,8 @@ import { SshAdapterMismatchError, SshOptionError, SshStateError } from './errors
 import { AdapterHandle } from './handle';
 import type { SshDense } from './layers/ssh-dense';
 
-/** Options of {@link SshHandle.loadAdapter}. */
-export interface LoadAdapterOptions {
+/** Options of {@link SshHandle.attachAdapter}. */
+export interface AttachAdapterOptions {
   /** Make it the active adapter right away (default true). */
   activate?: boolean;
 }
@@ -67,30 +67,30 @@ export class SshHandle extends AdapterHandle<SshDense> {
    * @throws {SshAdapterMismatchError} naming the layer and what differs.
    * @example
    * ```ts
-   * handle.loadAdapter(decodeAdapter(bytes), 'task-b');
+   * handle.attachAdapter(decodeAdapter(bytes), 'task-b');
    * ```
    */
-  loadAdapter(adapter: SshAdapter, name = 'default', options: LoadAdapterOptions = {}): void {
-    if (typeof name !== 'string' || name.length === 0) throw new SshOptionError(`loadAdapter: name must be a non-empty string, got ${String(name)}`);
+  attachAdapter(adapter: SshAdapter, name = 'default', options: AttachAdapterOptions = {}): void {
+    if (typeof name !== 'string' || name.length === 0) throw new SshOptionError(`attachAdapter: name must be a non-empty string, got ${String(name)}`);
     try {
       validateAdapter(adapter);
     } catch (e) {
-      throw new SshAdapterMismatchError(`loadAdapter '${name}': invalid adapter: ${(e as Error).message}`);
+      throw new SshAdapterMismatchError(`attachAdapter '${name}': invalid adapter: ${(e as Error).message}`);
     }
     const wrapped = [...this.layers.keys()];
     for (const entry of adapter.layers) {
       const layer = this.layers.get(entry.name);
       if (layer === undefined) {
-        throw new SshAdapterMismatchError(`loadAdapter '${name}': layer '${entry.name}' is not an SSH-wrapped layer of this model; wrapped layers: ${wrapped.join(', ')}`);
+        throw new SshAdapterMismatchError(`attachAdapter '${name}': layer '${entry.name}' is not an SSH-wrapped layer of this model; wrapped layers: ${wrapped.join(', ')}`);
       }
       if (entry.rows !== layer.inputDim || entry.cols !== layer.units) {
         throw new SshAdapterMismatchError(
-          `loadAdapter '${name}': layer '${entry.name}' is [${entry.rows}, ${entry.cols}] in the adapter but [${layer.inputDim}, ${layer.units}] in the model`,
+          `attachAdapter '${name}': layer '${entry.name}' is [${entry.rows}, ${entry.cols}] in the adapter but [${layer.inputDim}, ${layer.units}] in the model`,
         );
       }
       if (adapter.config.variant !== layer.variant || adapter.config.normalization !== layer.normalization) {
         throw new SshAdapterMismatchError(
-          `loadAdapter '${name}': adapter uses variant '${adapter.config.variant}' / normalization '${adapter.config.normalization}', ` +
+          `attachAdapter '${name}': adapter uses variant '${adapter.config.variant}' / normalization '${adapter.config.normalization}', ` +
             `layer '${entry.name}' was wrapped with '${layer.variant}' / '${layer.normalization}'`,
         );
       }
@@ -98,7 +98,7 @@ export class SshHandle extends AdapterHandle<SshDense> {
         verifyBase(adapter, entry.name, layer.baseKernelValues(), [layer.inputDim, layer.units]);
       } catch (e) {
         if (e instanceof SshStateError) throw e;
-        throw new SshAdapterMismatchError(`loadAdapter '${name}': ${(e as Error).message}`);
+        throw new SshAdapterMismatchError(`attachAdapter '${name}': ${(e as Error).message}`);
       }
     }
     this.store.set(name, adapter);

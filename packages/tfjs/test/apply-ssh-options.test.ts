@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SelectionOptionError } from '@ssh-peft/selection';
+import { SELECTION_OPTION_KEYS, SelectionOptionError } from '@ssh-peft/selection';
 import { applySSH, buildTinyViT, SshOptionError, SshTfjsError, type ApplySshOptions } from '../src/index';
 import { nearestOptionKey } from '../src/apply-ssh';
 import { useCpu } from './helpers';
@@ -43,5 +43,27 @@ describe('applySSH option checks', () => {
     expect(e).toBeInstanceOf(SshOptionError);
     expect((e as Error & { cause?: unknown }).cause).toBeInstanceOf(SelectionOptionError);
     expect(e.message).toMatch(/^applySSH: /);
+  });
+
+  it("every option of the selection is applySSH's too, with no list of them here: the default score by name, energyThreshold, workers", async () => {
+    const global = await applySSH(vit(), { targets: ['block0_q', 'block0_k'], budget: 20, score: 'mean-relative-energy', maxPerLayer: 15, workers: 1 });
+    expect(global.exportAdapter().config.selection).toMatchObject({ strategy: 'global', budget: 20, score: 'mean-relative-energy', maxPerLayer: 15 });
+    const reference = await applySSH(vit(), { targets: ['block0_q'], perLayer: 6, energyRatio: 1, energyThreshold: 0.5 });
+    expect(reference.exportAdapter().config.selection).toMatchObject({ strategy: 'per-layer', perLayer: 6, energyThreshold: 0.5 });
+    const progress: Array<[number, number | undefined]> = [];
+    await applySSH(vit(), { targets: ['block0_q', 'block0_k'], perLayer: 3, onProgress: (done, total) => progress.push([done, total]) });
+    expect(progress).toEqual([[1, 2], [2, 2]]);
+    for (const key of SELECTION_OPTION_KEYS) {
+      // Keys of the selection are never "unknown": a wrong value is refused by the selection's own check instead.
+      const outcome = await applySSH(vit(), { targets: ['block0_q'], perLayer: 4, [key]: Symbol('bad') } as unknown as ApplySshOptions).then(() => null, (x: Error) => x);
+      expect(outcome?.message ?? '').not.toMatch(/unknown option/);
+    }
+  });
+
+  it('selection options are checked before the targets are resolved or any kernel is read', async () => {
+    const e = await rejection(applySSH(vit(), { targets: ['no_such_layer'], perLayer: 4, energyRatio: 2 }));
+    expect(e).toBeInstanceOf(SshOptionError);
+    expect((e as Error & { cause?: unknown }).cause).toBeInstanceOf(SelectionOptionError);
+    expect(e.message).toBe('applySSH: energyRatio must be a number in [0, 1], got 2');
   });
 });

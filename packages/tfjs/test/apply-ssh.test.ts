@@ -94,17 +94,17 @@ describe('applySSH', () => {
     expect(adapter.layers.map((l) => [l.name, l.rows, l.cols, l.indices.length])).toEqual([['block0_q', 16, 16, 12], ['block0_v', 16, 16, 12]]);
     const x = tf.tensor2d(randomArray(2 * 784, 8), [2, 784]);
     const other = await applySSH(vit(5), { targets: /_(q|v)$/, perLayer: 12, seed: 99 });
-    other.loadAdapter(adapter, 'copy');
+    other.attachAdapter(adapter, 'copy');
     expect(other.activeAdapter).toBe('copy');
     const [a, b] = [ssh, other].map((h) => h.model.predict(x) as tf.Tensor);
     expect(relativeError(b.dataSync(), a.dataSync())).toBeLessThan(1e-6);
     other.setActive('default');
     expect(other.exportAdapter('copy').layers[0].coefficients).toEqual(adapter.layers[0].coefficients);
     const wrongBase = await applySSH(vit(6), { targets: /_(q|v)$/, perLayer: 12 });
-    expect(() => wrongBase.loadAdapter(adapter, 'x')).toThrow(SshAdapterMismatchError);
-    expect(() => wrongBase.loadAdapter(adapter, 'x')).toThrow(/block0_q.*fingerprint/);
+    expect(() => wrongBase.attachAdapter(adapter, 'x')).toThrow(SshAdapterMismatchError);
+    expect(() => wrongBase.attachAdapter(adapter, 'x')).toThrow(/block0_q.*fingerprint/);
     const narrow = await applySSH(vit(5), { targets: ['block0_q'], perLayer: 12 });
-    expect(() => narrow.loadAdapter(adapter, 'x')).toThrow(/'block0_v' is not an SSH-wrapped layer of this model; wrapped layers: block0_q/);
+    expect(() => narrow.attachAdapter(adapter, 'x')).toThrow(/'block0_v' is not an SSH-wrapped layer of this model; wrapped layers: block0_q/);
     tf.dispose([x, a, b]);
   });
 
@@ -115,7 +115,7 @@ describe('applySSH', () => {
     const x = tf.tensor2d(randomArray(2 * 784, 3), [2, 784]);
     const yA = a.model.predict(x) as tf.Tensor;
     const yB = b.model.predict(x) as tf.Tensor;
-    a.loadAdapter(b.exportAdapter(), 'big', { activate: false });
+    a.attachAdapter(b.exportAdapter(), 'big', { activate: false });
     expect(a.adapterNames()).toEqual(['default', 'big']);
     a.setActive('big');
     const y1 = a.model.predict(x) as tf.Tensor;
@@ -143,6 +143,12 @@ describe('applySSH', () => {
       e0.layers.map((l) => [l.name, Array.from(l.indices), Array.from(l.coefficients), l.fingerprint]),
     );
     expect(() => attachSSH(vit())).toThrow(/has no SshDense layer/);
+    const k = loaded.getLayer('block0_k') as SshDense;
+    const diverged = k.readCoefficients();
+    diverged[3] = NaN;
+    k.setAdapter(k.indices, diverged, k.alpha, k.adapterName);
+    expect(() => attachSSH(loaded)).toThrow(SshNonFiniteError);
+    expect(() => attachSSH(loaded)).toThrow(/layer 'block0_k': coefficient 3 is NaN/);
     tf.dispose([x, a, b]);
   });
 

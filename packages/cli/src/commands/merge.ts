@@ -7,7 +7,7 @@ import { loadAdapter } from '@ssh-peft/adapter/node';
 import { mergeAdapterFile } from '@ssh-peft/onnx';
 import type { CommandContext, CommandOutput } from '../cli-context';
 import { assertNotSameFile, assertOutputWritable } from '../fs/output-guard';
-import { readInputFile } from '../fs/read-input';
+import { checkInputFile } from '../fs/read-input';
 import { modelFormatOf } from '../model-io/model-weights';
 import { CliUsageError } from '../errors';
 import { throwIfInterrupted } from '../interrupt';
@@ -41,7 +41,8 @@ export async function runMergeCommand(options: MergeCommandOptions, _args: strin
   assertNotSameFile(options.model, options.out);
   assertNotSameFile(options.adapter, options.out);
   const out = assertOutputWritable(options.out, options.force);
-  readInputFile(options.model, 'model');
+  // Only checked here: mergeAdapterFile reads the model, once.
+  checkInputFile(options.model, 'model');
   const adapter = await loadAdapter(options.adapter);
   for (const layer of map.keys()) {
     if (!adapter.layers.some((l) => l.name === layer)) {

@@ -149,7 +149,7 @@ export class SshSession {
   loadAdapterFile(bytes: Uint8Array): SshAdapter {
     const adapter = decodeAdapter(bytes);
     if (this.handle.merged) this.handle.unmerge();
-    this.handle.loadAdapter(adapter, this.handle.activeAdapter);
+    this.handle.attachAdapter(adapter, this.handle.activeAdapter);
     const views = new Map(adapter.layers.map((l) => [l.name, l.indices]));
     for (const layer of this.layers) layer.indices = views.get(layer.name) ?? new Uint32Array(0);
     this.optimizer.dispose();
