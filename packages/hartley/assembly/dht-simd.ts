@@ -42,6 +42,57 @@ export function scatterRows(src: usize, dst: usize, dstStride: i32, n: i32, w: i
 }
 
 /**
+ * The gather of {@link gatherRows} for a digit-reversal permutation made of power-of-two blocks,
+ * in a cache-friendly order: dst element bl·M + p (M = 2^m) = the w floats at
+ * src + (blockOff[bl] + rev_m(p)·S)·srcStride floats. With the source index split into
+ * x (top `b` bits), mid and y (low `b` bits), rev(x, mid, y) = (rev y, rev mid, rev x): for one
+ * mid, the 2^b × 2^b elements are read as 2^b runs (y consecutive) into the tile `tmp`
+ * (2^2b elements), then written as 2^b runs (rev x consecutive). Each side walks whole cache
+ * lines, where a plain bit-reversed gather over megabytes misses the cache on nearly every
+ * element (and 2^b destination streams a power of two apart would collide in the cache's sets).
+ * lowRev: rev_b, 2^b u32; midRev: rev over m − 2b bits, 2^(m−2b) u32. Needs m ≥ 2b.
+ */
+export function gatherBitReversed(
+  src: usize, srcStride: i32, dst: usize, blocks: i32, blockOff: usize, S: i32, m: i32, b: i32, lowRev: usize, midRev: usize, w: i32, tmp: usize,
+): void {
+  const rowBytes = <usize>w << 2;
+  const strideBytes = <usize>srcStride << 2;
+  const B = 1 << b;
+  const mids = 1 << (m - 2 * b);
+  const hiShift = <usize>(m - b);
+  const M = <usize>1 << <usize>m;
+  const stepBytes = <usize>S * strideBytes;
+  const tileRow = <usize>B * rowBytes;
+  for (let bl = 0; bl < blocks; bl++) {
+    const from0 = src + <usize>load<u32>(blockOff + (<usize>bl << 2)) * strideBytes;
+    const to0 = dst + <usize>bl * M * rowBytes;
+    for (let mid = 0; mid < mids; mid++) {
+      // Read: tile[x][y] = source element (x, mid, y).
+      for (let x = 0; x < B; x++) {
+        const fromRow = from0 + ((<usize>x << hiShift) | (<usize>mid << <usize>b)) * stepBytes;
+        const t = tmp + <usize>x * tileRow;
+        for (let y = 0; y < B; y++) {
+          const from = fromRow + <usize>y * stepBytes;
+          const to = t + <usize>y * rowBytes;
+          for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + o, v128.load(from + o));
+        }
+      }
+      // Write: destination (rev y, rev mid, rx) = tile[rev rx][y], rx consecutive.
+      const rm = <usize>load<u32>(midRev + (<usize>mid << 2)) << <usize>b;
+      for (let y = 0; y < B; y++) {
+        const toRow = to0 + ((<usize>load<u32>(lowRev + (<usize>y << 2)) << hiShift) | rm) * rowBytes;
+        const fromCol = tmp + <usize>y * rowBytes;
+        for (let rx = 0; rx < B; rx++) {
+          const from = fromCol + <usize>load<u32>(lowRev + (<usize>rx << 2)) * tileRow;
+          const to = toRow + <usize>rx * rowBytes;
+          for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + o, v128.load(from + o));
+        }
+      }
+    }
+  }
+}
+
+/**
  * Transposing gather: lane l of dst element i = src[l·srcStride + perm[i]] (row l of a row-major
  * block, read in the transform's input order); lanes ≥ valid are zeroed.
  */
@@ -146,27 +197,132 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
 }
 
 /**
+ * Two radix-2 stages fused (h → 2h → 4h) over the group of 4h elements at `base`: the eight
+ * elements at k, h−k, h+k, 2h−k of the two halves depend only on each other through both
+ * stages, so each is loaded and stored once per two stages (half the memory traffic of two
+ * radix-2 passes). Twiddles as {@link radix2Group}: stage h at h + k, stage 2h at 2h + k.
+ */
+// @ts-ignore: decorator
+@inline function radix4Group(base: usize, h: i32, rowBytes: usize, twc: usize, tws: usize): void {
+  const hb = <usize>h * rowBytes;
+  const q1 = base + hb;
+  const q2 = q1 + hb;
+  const q3 = q2 + hb;
+  // k = 0: stage h pairs (0, h) without twiddles; stage 2h's twiddles are (1, 0) and (0, 1).
+  for (let o: usize = 0; o < rowBytes; o += 16) {
+    const x0 = v128.load(base + o);
+    const x1 = v128.load(q1 + o);
+    const x2 = v128.load(q2 + o);
+    const x3 = v128.load(q3 + o);
+    const p0 = f32x4.add(x0, x1);
+    const ph = f32x4.sub(x0, x1);
+    const r0 = f32x4.add(x2, x3);
+    const rh = f32x4.sub(x2, x3);
+    v128.store(base + o, f32x4.add(p0, r0));
+    v128.store(q2 + o, f32x4.sub(p0, r0));
+    v128.store(q1 + o, f32x4.add(ph, rh));
+    v128.store(q3 + o, f32x4.sub(ph, rh));
+  }
+  if (h < 2) return;
+  const h2 = h >> 1;
+  {
+    // k = h/2: stage h is twiddle-free (self-paired); stage 2h's twiddle is π/4.
+    const hh = <usize>h2 * rowBytes;
+    const R = f32x4.splat(<f32>Math.SQRT1_2);
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const x0 = v128.load(base + hh + o);
+      const x1 = v128.load(q1 + hh + o);
+      const x2 = v128.load(q2 + hh + o);
+      const x3 = v128.load(q3 + hh + o);
+      const p0 = f32x4.add(x0, x1);
+      const p1 = f32x4.sub(x0, x1);
+      const r0 = f32x4.add(x2, x3);
+      const r1 = f32x4.sub(x2, x3);
+      const t1 = f32x4.mul(R, f32x4.add(r0, r1));
+      const t2 = f32x4.mul(R, f32x4.sub(r0, r1));
+      v128.store(base + hh + o, f32x4.add(p0, t1));
+      v128.store(q2 + hh + o, f32x4.sub(p0, t1));
+      v128.store(q1 + hh + o, f32x4.add(p1, t2));
+      v128.store(q3 + hh + o, f32x4.sub(p1, t2));
+    }
+  }
+  for (let k = 1; k < h2; k++) {
+    const c1 = f32x4.splat(load<f32>(twc + (<usize>(h + k) << 2)));
+    const s1 = f32x4.splat(load<f32>(tws + (<usize>(h + k) << 2)));
+    const c2 = f32x4.splat(load<f32>(twc + (<usize>(2 * h + k) << 2)));
+    const s2 = f32x4.splat(load<f32>(tws + (<usize>(2 * h + k) << 2)));
+    const kb = <usize>k * rowBytes;
+    const mb = <usize>(h - k) * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      // Stage h on quarters 0, 1 → P at k, h−k, h+k, 2h−k.
+      let e0 = v128.load(base + kb + o);
+      let e1 = v128.load(base + mb + o);
+      let o0 = v128.load(q1 + kb + o);
+      let o1 = v128.load(q1 + mb + o);
+      let u1 = f32x4.add(f32x4.mul(c1, o0), f32x4.mul(s1, o1));
+      let u2 = f32x4.sub(f32x4.mul(s1, o0), f32x4.mul(c1, o1));
+      const pk = f32x4.add(e0, u1);
+      const phk = f32x4.sub(e0, u1);
+      const pmk = f32x4.add(e1, u2);
+      const p2mk = f32x4.sub(e1, u2);
+      // Stage h on quarters 2, 3 → R.
+      e0 = v128.load(q2 + kb + o);
+      e1 = v128.load(q2 + mb + o);
+      o0 = v128.load(q3 + kb + o);
+      o1 = v128.load(q3 + mb + o);
+      u1 = f32x4.add(f32x4.mul(c1, o0), f32x4.mul(s1, o1));
+      u2 = f32x4.sub(f32x4.mul(s1, o0), f32x4.mul(c1, o1));
+      const rk = f32x4.add(e0, u1);
+      const rhk = f32x4.sub(e0, u1);
+      const rmk = f32x4.add(e1, u2);
+      const r2mk = f32x4.sub(e1, u2);
+      // Stage 2h: pair (k, 2h−k) with twiddle πk/2h, pair (h−k, h+k) with its complement.
+      const t1 = f32x4.add(f32x4.mul(c2, rk), f32x4.mul(s2, r2mk));
+      const t2 = f32x4.sub(f32x4.mul(s2, rk), f32x4.mul(c2, r2mk));
+      const t3 = f32x4.add(f32x4.mul(s2, rmk), f32x4.mul(c2, rhk));
+      const t4 = f32x4.sub(f32x4.mul(c2, rmk), f32x4.mul(s2, rhk));
+      v128.store(base + kb + o, f32x4.add(pk, t1));
+      v128.store(q2 + kb + o, f32x4.sub(pk, t1));
+      v128.store(q1 + mb + o, f32x4.add(p2mk, t2));
+      v128.store(q3 + mb + o, f32x4.sub(p2mk, t2));
+      v128.store(base + mb + o, f32x4.add(pmk, t3));
+      v128.store(q2 + mb + o, f32x4.sub(pmk, t3));
+      v128.store(q1 + kb + o, f32x4.add(phk, t4));
+      v128.store(q3 + kb + o, f32x4.sub(phk, t4));
+    }
+  }
+}
+
+/**
+ * The stages h = from, 2·from, …, < to over every group of the `count` elements at `base`:
+ * fused in pairs (radix-4), with one radix-2 stage first when their number is odd.
+ */
+// @ts-ignore: decorator
+@inline function stageRange(base: usize, count: i32, from: i32, to: i32, rowBytes: usize, twc: usize, tws: usize): void {
+  let h = from;
+  if ((ctz(to) - ctz(from)) & 1) {
+    for (let g = 0; g < count; g += 2 * h) radix2Group(base + <usize>g * rowBytes, h, rowBytes, twc, tws);
+    h <<= 1;
+  }
+  for (; h < to; h <<= 2) {
+    for (let g = 0; g < count; g += 4 * h) radix4Group(base + <usize>g * rowBytes, h, rowBytes, twc, tws);
+  }
+}
+
+/**
  * All power-of-two stages of every block of M elements of a lane matrix of n elements (n a
  * multiple of M). Twiddles: cos/sin(πk/h) at index h + k (1 ≤ k < h/2) of the tables twc/tws.
- * Groups run depth-first inside blocks that fit the cache (`cacheElems` elements), so small
- * stages on one block finish before the next block is touched.
+ * Stages run in fused pairs (radix-4). Groups run depth-first inside blocks that fit the cache
+ * (`cacheElems` elements), so small stages on one block finish before the next block is touched.
  */
 export function fhtStages(a: usize, n: i32, M: i32, w: i32, twc: usize, tws: usize, cacheElems: i32): void {
   const rowBytes = <usize>w << 2;
   const tile = M < cacheElems ? M : cacheElems;
   for (let blk = 0; blk < n; blk += M) {
     // Stages with groups smaller than the tile: tile by tile.
-    for (let t = 0; t < M; t += tile) {
-      const tileBase = a + <usize>(blk + t) * rowBytes;
-      for (let h = 1; h < tile; h <<= 1) {
-        for (let g = 0; g < tile; g += 2 * h) radix2Group(tileBase + <usize>g * rowBytes, h, rowBytes, twc, tws);
-      }
-    }
-    // Larger stages: one pass over the whole block each.
-    const blockBase = a + <usize>blk * rowBytes;
-    for (let h = tile; h < M; h <<= 1) {
-      for (let g = 0; g < M; g += 2 * h) radix2Group(blockBase + <usize>g * rowBytes, h, rowBytes, twc, tws);
-    }
+    for (let t = 0; t < M; t += tile) stageRange(a + <usize>(blk + t) * rowBytes, tile, 1, tile, rowBytes, twc, tws);
+    // Larger stages: one pass over the whole block per pair.
+    if (tile < M) stageRange(a + <usize>blk * rowBytes, M, tile, M, rowBytes, twc, tws);
   }
 }
 

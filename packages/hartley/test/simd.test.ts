@@ -37,6 +37,20 @@ describe('WebAssembly SIMD path (float32) against the JavaScript float64 path an
     );
   });
 
+  it('1D: lengths where the SIMD schedule changes (stages beyond the L2 tile, blocked gather) agree with the JavaScript path', () => {
+    // Lane matrix of n/4 elements × 16 bytes: > 8192 elements runs stages over the whole block
+    // (odd and even counts of them), ≥ 2 MB switches to the blocked bit-reversed gather, also with
+    // several power-of-two blocks (3·2^18, 43·2^14); 5·2^16 runs one stage beyond the tile.
+    for (const n of [2 ** 15, 5 * 2 ** 16, 2 ** 17, 2 ** 18, 2 ** 19 - 4, 2 ** 19, 3 * 2 ** 18, 43 * 2 ** 14, 2 ** 20]) {
+      const x = randomData(n, n, 'f32') as Float32Array;
+      const viaDefault = new Float32Array(n);
+      const viaJs = new Float32Array(n);
+      createPlan(n).transformAt(x, 0, viaDefault, 0, 1 / n);
+      createPlan(n, { backend: 'js' }).transformAt(x, 0, viaJs, 0, 1 / n);
+      expect(relErr(viaDefault, viaJs), `n = ${n}`).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
   it('1D strided and in place: same values as contiguous out-of-place', () => {
     fc.assert(
       fc.property(arbSimdLength, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (n, srcStride, dstStride, seed) => {

@@ -4,6 +4,9 @@ import { DHT_SIMD_WASM_BASE64 } from './dht-simd-binary';
 export interface SimdExports {
   gatherRows(src: number, srcStride: number, dst: number, perm: number, n: number, w: number, valid: number): void;
   scatterRows(src: number, dst: number, dstStride: number, n: number, w: number, valid: number, scale: number): void;
+  gatherBitReversed(
+    src: number, srcStride: number, dst: number, blocks: number, blockOff: number, S: number, m: number, b: number, lowRev: number, midRev: number, w: number, tmp: number,
+  ): void;
   gatherTransposed(src: number, srcStride: number, dst: number, perm: number, n: number, w: number, valid: number): void;
   scatterTransposed(src: number, dst: number, dstStride: number, n: number, w: number, valid: number, scale: number): void;
   fhtStages(a: number, n: number, M: number, w: number, twc: number, tws: number, cacheElems: number): void;

@@ -51,7 +51,7 @@ export class Simd1dKernel {
     if (srcStride === 1) mem.set(src.subarray(srcOffset, srcOffset + n), at);
     else for (let i = 0, p = srcOffset; i < n; i++, p += srcStride) mem[at + i] = src[p]!;
     const ex = rt.exports;
-    ex.gatherRows(io, 4, lane, this.lanes.perm, L, 4, 4);
+    this.lanes.gather(io, 4, lane, 4, 4, lane + bytes);
     this.lanes.run(lane, 4, lane + bytes);
     ex.combine4(lane, io, L, this.twc, this.tws, scale);
     if (dstStride === 1) dst.set(mem.subarray(at, at + n), dstOffset);
