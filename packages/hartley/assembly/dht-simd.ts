@@ -153,12 +153,12 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
 
 /** x ← x + y, y ← x − y over `bytes` bytes (vectors). */
 // @ts-ignore: decorator
-@inline function sumDiff(p: usize, q: usize, bytes: usize): void {
+@inline function sumDiff<T>(p: usize, q: usize, bytes: usize): void {
   for (let o: usize = 0; o < bytes; o += 16) {
     const a = v128.load(p + o);
     const b = v128.load(q + o);
-    v128.store(p + o, f32x4.add(a, b));
-    v128.store(q + o, f32x4.sub(a, b));
+    v128.store(p + o, v128.add<T>(a, b));
+    v128.store(q + o, v128.sub<T>(a, b));
   }
 }
 
@@ -168,15 +168,15 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
  * reads and writes the same four elements, so the stage is in place.
  */
 // @ts-ignore: decorator
-@inline function radix2Group(base: usize, h: i32, rowBytes: usize, twc: usize, tws: usize): void {
+@inline function radix2Group<T>(base: usize, h: i32, rowBytes: usize, twc: usize, tws: usize): void {
   const hb = <usize>h * rowBytes;
-  sumDiff(base, base + hb, rowBytes);
+  sumDiff<T>(base, base + hb, rowBytes);
   if (h < 2) return;
   const half = h >> 1;
-  sumDiff(base + <usize>half * rowBytes, base + hb + <usize>half * rowBytes, rowBytes);
+  sumDiff<T>(base + <usize>half * rowBytes, base + hb + <usize>half * rowBytes, rowBytes);
   for (let k = 1; k < half; k++) {
-    const c = f32x4.splat(load<f32>(twc + (<usize>(h + k) << 2)));
-    const s = f32x4.splat(load<f32>(tws + (<usize>(h + k) << 2)));
+    const c = v128.splat<T>(load<T>(twc + (<usize>(h + k) << alignof<T>())));
+    const s = v128.splat<T>(load<T>(tws + (<usize>(h + k) << alignof<T>())));
     const p1 = base + <usize>k * rowBytes;
     const p2 = base + <usize>(h - k) * rowBytes;
     const p3 = p1 + hb;
@@ -184,14 +184,14 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
     for (let o: usize = 0; o < rowBytes; o += 16) {
       const b1 = v128.load(p3 + o);
       const b2 = v128.load(p4 + o);
-      const t1 = f32x4.add(f32x4.mul(b1, c), f32x4.mul(b2, s));
-      const t2 = f32x4.sub(f32x4.mul(b1, s), f32x4.mul(b2, c));
+      const t1 = v128.add<T>(v128.mul<T>(b1, c), v128.mul<T>(b2, s));
+      const t2 = v128.sub<T>(v128.mul<T>(b1, s), v128.mul<T>(b2, c));
       const a1 = v128.load(p1 + o);
       const a2 = v128.load(p2 + o);
-      v128.store(p1 + o, f32x4.add(a1, t1));
-      v128.store(p3 + o, f32x4.sub(a1, t1));
-      v128.store(p2 + o, f32x4.add(a2, t2));
-      v128.store(p4 + o, f32x4.sub(a2, t2));
+      v128.store(p1 + o, v128.add<T>(a1, t1));
+      v128.store(p3 + o, v128.sub<T>(a1, t1));
+      v128.store(p2 + o, v128.add<T>(a2, t2));
+      v128.store(p4 + o, v128.sub<T>(a2, t2));
     }
   }
 }
@@ -203,7 +203,7 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
  * radix-2 passes). Twiddles as {@link radix2Group}: stage h at h + k, stage 2h at 2h + k.
  */
 // @ts-ignore: decorator
-@inline function radix4Group(base: usize, h: i32, rowBytes: usize, twc: usize, tws: usize): void {
+@inline function radix4Group<T>(base: usize, h: i32, rowBytes: usize, twc: usize, tws: usize): void {
   const hb = <usize>h * rowBytes;
   const q1 = base + hb;
   const q2 = q1 + hb;
@@ -214,43 +214,43 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
     const x1 = v128.load(q1 + o);
     const x2 = v128.load(q2 + o);
     const x3 = v128.load(q3 + o);
-    const p0 = f32x4.add(x0, x1);
-    const ph = f32x4.sub(x0, x1);
-    const r0 = f32x4.add(x2, x3);
-    const rh = f32x4.sub(x2, x3);
-    v128.store(base + o, f32x4.add(p0, r0));
-    v128.store(q2 + o, f32x4.sub(p0, r0));
-    v128.store(q1 + o, f32x4.add(ph, rh));
-    v128.store(q3 + o, f32x4.sub(ph, rh));
+    const p0 = v128.add<T>(x0, x1);
+    const ph = v128.sub<T>(x0, x1);
+    const r0 = v128.add<T>(x2, x3);
+    const rh = v128.sub<T>(x2, x3);
+    v128.store(base + o, v128.add<T>(p0, r0));
+    v128.store(q2 + o, v128.sub<T>(p0, r0));
+    v128.store(q1 + o, v128.add<T>(ph, rh));
+    v128.store(q3 + o, v128.sub<T>(ph, rh));
   }
   if (h < 2) return;
   const h2 = h >> 1;
   {
     // k = h/2: stage h is twiddle-free (self-paired); stage 2h's twiddle is π/4.
     const hh = <usize>h2 * rowBytes;
-    const R = f32x4.splat(<f32>Math.SQRT1_2);
+    const R = v128.splat<T>(<T>Math.SQRT1_2);
     for (let o: usize = 0; o < rowBytes; o += 16) {
       const x0 = v128.load(base + hh + o);
       const x1 = v128.load(q1 + hh + o);
       const x2 = v128.load(q2 + hh + o);
       const x3 = v128.load(q3 + hh + o);
-      const p0 = f32x4.add(x0, x1);
-      const p1 = f32x4.sub(x0, x1);
-      const r0 = f32x4.add(x2, x3);
-      const r1 = f32x4.sub(x2, x3);
-      const t1 = f32x4.mul(R, f32x4.add(r0, r1));
-      const t2 = f32x4.mul(R, f32x4.sub(r0, r1));
-      v128.store(base + hh + o, f32x4.add(p0, t1));
-      v128.store(q2 + hh + o, f32x4.sub(p0, t1));
-      v128.store(q1 + hh + o, f32x4.add(p1, t2));
-      v128.store(q3 + hh + o, f32x4.sub(p1, t2));
+      const p0 = v128.add<T>(x0, x1);
+      const p1 = v128.sub<T>(x0, x1);
+      const r0 = v128.add<T>(x2, x3);
+      const r1 = v128.sub<T>(x2, x3);
+      const t1 = v128.mul<T>(R, v128.add<T>(r0, r1));
+      const t2 = v128.mul<T>(R, v128.sub<T>(r0, r1));
+      v128.store(base + hh + o, v128.add<T>(p0, t1));
+      v128.store(q2 + hh + o, v128.sub<T>(p0, t1));
+      v128.store(q1 + hh + o, v128.add<T>(p1, t2));
+      v128.store(q3 + hh + o, v128.sub<T>(p1, t2));
     }
   }
   for (let k = 1; k < h2; k++) {
-    const c1 = f32x4.splat(load<f32>(twc + (<usize>(h + k) << 2)));
-    const s1 = f32x4.splat(load<f32>(tws + (<usize>(h + k) << 2)));
-    const c2 = f32x4.splat(load<f32>(twc + (<usize>(2 * h + k) << 2)));
-    const s2 = f32x4.splat(load<f32>(tws + (<usize>(2 * h + k) << 2)));
+    const c1 = v128.splat<T>(load<T>(twc + (<usize>(h + k) << alignof<T>())));
+    const s1 = v128.splat<T>(load<T>(tws + (<usize>(h + k) << alignof<T>())));
+    const c2 = v128.splat<T>(load<T>(twc + (<usize>(2 * h + k) << alignof<T>())));
+    const s2 = v128.splat<T>(load<T>(tws + (<usize>(2 * h + k) << alignof<T>())));
     const kb = <usize>k * rowBytes;
     const mb = <usize>(h - k) * rowBytes;
     for (let o: usize = 0; o < rowBytes; o += 16) {
@@ -259,36 +259,36 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
       let e1 = v128.load(base + mb + o);
       let o0 = v128.load(q1 + kb + o);
       let o1 = v128.load(q1 + mb + o);
-      let u1 = f32x4.add(f32x4.mul(c1, o0), f32x4.mul(s1, o1));
-      let u2 = f32x4.sub(f32x4.mul(s1, o0), f32x4.mul(c1, o1));
-      const pk = f32x4.add(e0, u1);
-      const phk = f32x4.sub(e0, u1);
-      const pmk = f32x4.add(e1, u2);
-      const p2mk = f32x4.sub(e1, u2);
+      let u1 = v128.add<T>(v128.mul<T>(c1, o0), v128.mul<T>(s1, o1));
+      let u2 = v128.sub<T>(v128.mul<T>(s1, o0), v128.mul<T>(c1, o1));
+      const pk = v128.add<T>(e0, u1);
+      const phk = v128.sub<T>(e0, u1);
+      const pmk = v128.add<T>(e1, u2);
+      const p2mk = v128.sub<T>(e1, u2);
       // Stage h on quarters 2, 3 → R.
       e0 = v128.load(q2 + kb + o);
       e1 = v128.load(q2 + mb + o);
       o0 = v128.load(q3 + kb + o);
       o1 = v128.load(q3 + mb + o);
-      u1 = f32x4.add(f32x4.mul(c1, o0), f32x4.mul(s1, o1));
-      u2 = f32x4.sub(f32x4.mul(s1, o0), f32x4.mul(c1, o1));
-      const rk = f32x4.add(e0, u1);
-      const rhk = f32x4.sub(e0, u1);
-      const rmk = f32x4.add(e1, u2);
-      const r2mk = f32x4.sub(e1, u2);
+      u1 = v128.add<T>(v128.mul<T>(c1, o0), v128.mul<T>(s1, o1));
+      u2 = v128.sub<T>(v128.mul<T>(s1, o0), v128.mul<T>(c1, o1));
+      const rk = v128.add<T>(e0, u1);
+      const rhk = v128.sub<T>(e0, u1);
+      const rmk = v128.add<T>(e1, u2);
+      const r2mk = v128.sub<T>(e1, u2);
       // Stage 2h: pair (k, 2h−k) with twiddle πk/2h, pair (h−k, h+k) with its complement.
-      const t1 = f32x4.add(f32x4.mul(c2, rk), f32x4.mul(s2, r2mk));
-      const t2 = f32x4.sub(f32x4.mul(s2, rk), f32x4.mul(c2, r2mk));
-      const t3 = f32x4.add(f32x4.mul(s2, rmk), f32x4.mul(c2, rhk));
-      const t4 = f32x4.sub(f32x4.mul(c2, rmk), f32x4.mul(s2, rhk));
-      v128.store(base + kb + o, f32x4.add(pk, t1));
-      v128.store(q2 + kb + o, f32x4.sub(pk, t1));
-      v128.store(q1 + mb + o, f32x4.add(p2mk, t2));
-      v128.store(q3 + mb + o, f32x4.sub(p2mk, t2));
-      v128.store(base + mb + o, f32x4.add(pmk, t3));
-      v128.store(q2 + mb + o, f32x4.sub(pmk, t3));
-      v128.store(q1 + kb + o, f32x4.add(phk, t4));
-      v128.store(q3 + kb + o, f32x4.sub(phk, t4));
+      const t1 = v128.add<T>(v128.mul<T>(c2, rk), v128.mul<T>(s2, r2mk));
+      const t2 = v128.sub<T>(v128.mul<T>(s2, rk), v128.mul<T>(c2, r2mk));
+      const t3 = v128.add<T>(v128.mul<T>(s2, rmk), v128.mul<T>(c2, rhk));
+      const t4 = v128.sub<T>(v128.mul<T>(c2, rmk), v128.mul<T>(s2, rhk));
+      v128.store(base + kb + o, v128.add<T>(pk, t1));
+      v128.store(q2 + kb + o, v128.sub<T>(pk, t1));
+      v128.store(q1 + mb + o, v128.add<T>(p2mk, t2));
+      v128.store(q3 + mb + o, v128.sub<T>(p2mk, t2));
+      v128.store(base + mb + o, v128.add<T>(pmk, t3));
+      v128.store(q2 + mb + o, v128.sub<T>(pmk, t3));
+      v128.store(q1 + kb + o, v128.add<T>(phk, t4));
+      v128.store(q3 + kb + o, v128.sub<T>(phk, t4));
     }
   }
 }
@@ -298,32 +298,41 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
  * fused in pairs (radix-4), with one radix-2 stage first when their number is odd.
  */
 // @ts-ignore: decorator
-@inline function stageRange(base: usize, count: i32, from: i32, to: i32, rowBytes: usize, twc: usize, tws: usize): void {
+@inline function stageRange<T>(base: usize, count: i32, from: i32, to: i32, rowBytes: usize, twc: usize, tws: usize): void {
   let h = from;
   if ((ctz(to) - ctz(from)) & 1) {
-    for (let g = 0; g < count; g += 2 * h) radix2Group(base + <usize>g * rowBytes, h, rowBytes, twc, tws);
+    for (let g = 0; g < count; g += 2 * h) radix2Group<T>(base + <usize>g * rowBytes, h, rowBytes, twc, tws);
     h <<= 1;
   }
   for (; h < to; h <<= 2) {
-    for (let g = 0; g < count; g += 4 * h) radix4Group(base + <usize>g * rowBytes, h, rowBytes, twc, tws);
+    for (let g = 0; g < count; g += 4 * h) radix4Group<T>(base + <usize>g * rowBytes, h, rowBytes, twc, tws);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function fhtStagesOf<T>(a: usize, n: i32, M: i32, rowBytes: usize, twc: usize, tws: usize, cacheElems: i32): void {
+  const tile = M < cacheElems ? M : cacheElems;
+  for (let blk = 0; blk < n; blk += M) {
+    // Stages with groups smaller than the tile: tile by tile.
+    for (let t = 0; t < M; t += tile) stageRange<T>(a + <usize>(blk + t) * rowBytes, tile, 1, tile, rowBytes, twc, tws);
+    // Larger stages: one pass over the whole block per pair.
+    if (tile < M) stageRange<T>(a + <usize>blk * rowBytes, M, tile, M, rowBytes, twc, tws);
   }
 }
 
 /**
- * All power-of-two stages of every block of M elements of a lane matrix of n elements (n a
- * multiple of M). Twiddles: cos/sin(πk/h) at index h + k (1 ≤ k < h/2) of the tables twc/tws.
+ * All power-of-two stages of every block of M elements of a float32 lane matrix of n elements
+ * (n a multiple of M, w lanes). Twiddles: cos/sin(πk/h) at index h + k (1 ≤ k < h/2) of the tables twc/tws.
  * Stages run in fused pairs (radix-4). Groups run depth-first inside blocks that fit the cache
  * (`cacheElems` elements), so small stages on one block finish before the next block is touched.
  */
 export function fhtStages(a: usize, n: i32, M: i32, w: i32, twc: usize, tws: usize, cacheElems: i32): void {
-  const rowBytes = <usize>w << 2;
-  const tile = M < cacheElems ? M : cacheElems;
-  for (let blk = 0; blk < n; blk += M) {
-    // Stages with groups smaller than the tile: tile by tile.
-    for (let t = 0; t < M; t += tile) stageRange(a + <usize>(blk + t) * rowBytes, tile, 1, tile, rowBytes, twc, tws);
-    // Larger stages: one pass over the whole block per pair.
-    if (tile < M) stageRange(a + <usize>blk * rowBytes, M, tile, M, rowBytes, twc, tws);
-  }
+  fhtStagesOf<f32>(a, n, M, <usize>w << 2, twc, tws, cacheElems);
+}
+
+/** {@link fhtStages} in float64 (f64x2): w float64 lanes, twiddle tables of float64. */
+export function fhtStages64(a: usize, n: i32, M: i32, w: i32, twc: usize, tws: usize, cacheElems: i32): void {
+  fhtStagesOf<f64>(a, n, M, <usize>w << 3, twc, tws, cacheElems);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -545,4 +554,32 @@ export function combine4(v: usize, out: usize, L: i32, twc: usize, tws: usize, s
   const c = v128.load(twc + (<usize>j << 4));
   const s = v128.load(tws + (<usize>j << 4));
   return wantP ? f32x4.add(f32x4.mul(a, c), f32x4.mul(b, s)) : f32x4.sub(f32x4.mul(b, c), f32x4.mul(a, s));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1D float64: the last radix-2 stage, across the two lanes
+
+/**
+ * Combines the two lane transforms of a float64 1D DHT of length 2L (lane r = DHT of x[2j + r],
+ * element j = the f64x2 (V0[j], V1[j])) into out[k], k < 2L, times `scale`:
+ *   out[k] = V0[k] + T[k],  out[k + L] = V0[k] − T[k],  T[k] = V1[k]·cos θ + V1[−k]·sin θ,
+ * θ = 2πk/(2L) (tables cos/sin at k, float64). Two k at a time; L must be even.
+ */
+export function combine2(v: usize, out: usize, L: i32, twc: usize, tws: usize, scale: f64): void {
+  const sc = f64x2.splat(scale);
+  const lb = <usize>L << 3;
+  const mask = L - 1;
+  for (let k = 0; k < L; k += 2) {
+    const a = v128.load(v + (<usize>k << 4));
+    const b = v128.load(v + (<usize>(k + 1) << 4));
+    const c = v128.load(v + (<usize>((L - k) & mask) << 4));
+    const d = v128.load(v + (<usize>((L - k - 1) & mask) << 4));
+    const e = v128.shuffle<f64>(a, b, 0, 2);
+    const o = v128.shuffle<f64>(a, b, 1, 3);
+    const om = v128.shuffle<f64>(c, d, 1, 3);
+    const t = f64x2.add(f64x2.mul(o, v128.load(twc + (<usize>k << 3))), f64x2.mul(om, v128.load(tws + (<usize>k << 3))));
+    const to = out + (<usize>k << 3);
+    v128.store(to, f64x2.mul(f64x2.add(e, t), sc));
+    v128.store(to + lb, f64x2.mul(f64x2.sub(e, t), sc));
+  }
 }

@@ -6,6 +6,7 @@ import { assertRealArray, assertSize, describe, readScale } from './validate';
 import { HartleyRangeError, HartleyTypeError } from './errors';
 import { onSimdSwitch, simdRuntime } from './wasm/runtime';
 import { bothFloat32, Simd1dKernel } from './wasm/simd-1d';
+import { Simd1dKernel64 } from './wasm/simd-1d-f64';
 
 /**
  * Largest prime factor handled by a mixed-radix stage. A radix-R stage costs about
@@ -25,6 +26,8 @@ class Plan implements HartleyPlan {
   private readonly kernel: Kernel;
   /** The float32 WebAssembly SIMD kernel, when the runtime has one for this length. */
   private readonly simd: Simd1dKernel | null;
+  /** The float64 WebAssembly SIMD kernel (f64x2), for the power-of-two lengths where it is faster. */
+  private readonly simd64: Simd1dKernel64 | null;
 
   constructor(n: number, algorithm: 'radix' | 'bluestein', backend: 'auto' | 'simd' | 'js') {
     this.n = n;
@@ -39,16 +42,17 @@ class Plan implements HartleyPlan {
       );
     }
     this.simd = rt !== null && Simd1dKernel.supports(n) ? new Simd1dKernel(rt, n) : null;
+    this.simd64 = rt !== null && algorithm === 'radix' && Simd1dKernel64.supports(n) ? new Simd1dKernel64(rt, n) : null;
     this.backend = this.simd === null ? 'js' : 'simd';
   }
 
   transformAt(src: RealArray, srcOffset: number, dst: RealArray, dstOffset: number, scale: number): void {
-    if (this.simd !== null && bothFloat32(src, dst)) this.simd.transform(src, srcOffset, 1, dst as Float32Array, dstOffset, 1, scale);
-    else this.kernel.transform(src, srcOffset, 1, dst, dstOffset, 1, scale);
+    this.transformStrided(src, srcOffset, 1, dst, dstOffset, 1, scale);
   }
 
   transformStrided(src: RealArray, srcOffset: number, srcStride: number, dst: RealArray, dstOffset: number, dstStride: number, scale: number): void {
     if (this.simd !== null && bothFloat32(src, dst)) this.simd.transform(src, srcOffset, srcStride, dst as Float32Array, dstOffset, dstStride, scale);
+    else if (this.simd64 !== null && src instanceof Float64Array && dst instanceof Float64Array) this.simd64.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);
     else this.kernel.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);
   }
 

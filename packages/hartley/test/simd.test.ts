@@ -51,6 +51,38 @@ describe('WebAssembly SIMD path (float32) against the JavaScript float64 path an
     }
   });
 
+  it('float64 power-of-two lengths (the f64x2 kernel where enabled) agree with the JavaScript path within 1e-12', () => {
+    for (let e = 9; e <= 21; e++) {
+      const n = 2 ** e;
+      const x = randomData(n, e, 'f64') as Float64Array;
+      const viaDefault = new Float64Array(n);
+      const viaJs = new Float64Array(n);
+      createPlan(n).transformAt(x, 0, viaDefault, 0, 0.5);
+      createPlan(n, { backend: 'js' }).transformAt(x, 0, viaJs, 0, 0.5);
+      expect(relErr(viaDefault, viaJs), `n = ${n}`).toBeLessThanOrEqual(1e-12);
+      if (n <= 2048) expect(relErr(viaDefault, referenceDht(x).map((v) => v * 0.5)), `n = ${n}`).toBeLessThanOrEqual(1e-12);
+    }
+    // Strided, in place, and the Bluestein algorithm forced on a power of two (never the f64x2 kernel).
+    fc.assert(
+      fc.property(fc.integer({ min: 10, max: 14 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (e, srcStride, dstStride, seed) => {
+        const n = 2 ** e;
+        const x = randomData(n * srcStride + 1, seed, 'f64') as Float64Array;
+        const gathered = Float64Array.from({ length: n }, (_, i) => x[1 + i * srcStride]!);
+        const expected = new Float64Array(n);
+        createPlan(n, { backend: 'js' }).transformAt(gathered, 0, expected, 0, 2);
+        const strided = new Float64Array(n * dstStride + 2);
+        createPlan(n).transformStrided(x, 1, srcStride, strided, 2, dstStride, 2);
+        expect(relErr(Float64Array.from({ length: n }, (_, k) => strided[2 + k * dstStride]!), expected)).toBeLessThanOrEqual(1e-12);
+        const viaBluestein = new Float64Array(n);
+        createPlan(n, { algorithm: 'bluestein' }).transformAt(gathered, 0, viaBluestein, 0, 2);
+        expect(relErr(viaBluestein, expected)).toBeLessThanOrEqual(1e-11);
+        createPlan(n).transformAt(gathered, 0, gathered, 0, 2);
+        expect(relErr(gathered, expected)).toBeLessThanOrEqual(1e-12);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
   it('1D strided and in place: same values as contiguous out-of-place', () => {
     fc.assert(
       fc.property(arbSimdLength, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (n, srcStride, dstStride, seed) => {
