@@ -583,3 +583,63 @@ export function combine2(v: usize, out: usize, L: i32, twc: usize, tws: usize, s
     v128.store(to + lb, f64x2.mul(f64x2.sub(e, t), sc));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bluestein (chirp-z) steps of a float32 DHT of any length; see src/bluestein-plan.ts
+
+/** re[j] = x[j]·c[j], im[j] = −x[j]·s[j] for j < n (the input times the conjugate chirp). */
+export function chirpIn(x: usize, c: usize, s: usize, re: usize, im: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    const v = v128.load(x + o);
+    v128.store(re + o, f32x4.mul(v, v128.load(c + o)));
+    v128.store(im + o, f32x4.neg(f32x4.mul(v, v128.load(s + o))));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    const v = load<f32>(x + o);
+    store<f32>(re + o, v * load<f32>(c + o));
+    store<f32>(im + o, -(v * load<f32>(s + o)));
+  }
+}
+
+/**
+ * The Hartley-domain product with the even chirp, in place for k < m (m a multiple of 4):
+ * (re, im) ← (re·br − im·bi, re·bi + im·br).
+ */
+export function chirpProduct(re: usize, im: usize, br: usize, bi: usize, m: i32): void {
+  for (let k = 0; k < m; k += 4) {
+    const o = <usize>k << 2;
+    const ar = v128.load(re + o);
+    const ai = v128.load(im + o);
+    const cr = v128.load(br + o);
+    const ci = v128.load(bi + o);
+    v128.store(re + o, f32x4.sub(f32x4.mul(ar, cr), f32x4.mul(ai, ci)));
+    v128.store(im + o, f32x4.add(f32x4.mul(ar, ci), f32x4.mul(ai, cr)));
+  }
+}
+
+/** out[k] = scale·(c·re + s·im − (c·im − s·re)) for k < n: H = Re F − Im F of F = conj(chirp)·(re + i·im). */
+export function chirpOut(re: usize, im: usize, c: usize, s: usize, out: usize, n: i32, scale: f32): void {
+  const sc = f32x4.splat(scale);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>k << 2;
+    const xr = v128.load(re + o);
+    const xi = v128.load(im + o);
+    const cc = v128.load(c + o);
+    const ss = v128.load(s + o);
+    const real = f32x4.add(f32x4.mul(cc, xr), f32x4.mul(ss, xi));
+    const imag = f32x4.sub(f32x4.mul(cc, xi), f32x4.mul(ss, xr));
+    v128.store(out + o, f32x4.mul(f32x4.sub(real, imag), sc));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    const xr = load<f32>(re + o);
+    const xi = load<f32>(im + o);
+    const cc = load<f32>(c + o);
+    const ss = load<f32>(s + o);
+    store<f32>(out + o, (cc * xr + ss * xi - (cc * xi - ss * xr)) * scale);
+  }
+}

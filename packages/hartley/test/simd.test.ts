@@ -83,6 +83,31 @@ describe('WebAssembly SIMD path (float32) against the JavaScript float64 path an
     );
   });
 
+  it('1D float32 Bluestein and odd lengths (SIMD chirp-z where enabled): SIMD vs JavaScript vs naive, both algorithms', () => {
+    const primes = [67, 71, 127, 257, 509, 1031, 2053, 4099];
+    const arbOddLength = fc.oneof(
+      fc.constantFrom(...primes, 63, 64, 65, 66, 99, 255, 1155, 2 * 4099, 4095, 3 * 1031, 8191),
+      fc.integer({ min: 60, max: 3000 }),
+    );
+    fc.assert(
+      fc.property(arbOddLength, fc.constantFrom('auto' as const, 'bluestein' as const), fc.integer(), (n, algorithm, seed) => {
+        const x = randomData(n, seed, 'f32') as Float32Array;
+        const viaDefault = new Float32Array(n);
+        const viaJs = new Float32Array(n);
+        const plan = createPlan(n, { algorithm });
+        plan.transformAt(x, 0, viaDefault, 0, 0.25);
+        createPlan(n, { algorithm: 'radix', backend: 'js' }).transformAt(x, 0, viaJs, 0, 0.25);
+        expect(relErr(viaDefault, viaJs)).toBeLessThanOrEqual(1e-5);
+        if (n <= 2100) expect(relErr(viaDefault, referenceDht(Float64Array.from(x)).map((v) => v * 0.25))).toBeLessThanOrEqual(1e-5);
+        const strided = new Float32Array(2 * n + 1);
+        plan.transformStrided(Float32Array.from({ length: 2 * n }, (_, i) => x[i >> 1]!), 0, 2, strided, 1, 2, 0.25);
+        expect(Array.from({ length: n }, (_, k) => strided[1 + 2 * k])).toEqual(Array.from(viaDefault));
+        if (!simdOff && n >= 64 && (algorithm === 'bluestein' || plan.algorithm === 'bluestein')) expect(plan.backend).toBe('simd');
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('1D strided and in place: same values as contiguous out-of-place', () => {
     fc.assert(
       fc.property(arbSimdLength, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (n, srcStride, dstStride, seed) => {
@@ -167,8 +192,10 @@ describe('WebAssembly SIMD path (float32) against the JavaScript float64 path an
   });
 
   it.skipIf(simdOff)("backend 'simd' refuses lengths it cannot take, naming the length", () => {
-    expect(() => createPlan(4099, { backend: 'simd' })).toThrow(/n = 4099/);
+    expect(() => createPlan(63, { backend: 'simd' })).toThrow(/n = 63/);
     expect(() => createPlan(32, { backend: 'simd' })).toThrow(/n = 32/);
+    // Every length from 64 on has a SIMD kernel (radix or Bluestein).
+    for (const n of [64, 65, 99, 4099]) expect(createPlan(n, { backend: 'simd' }).backend).toBe('simd');
     expect(() => createPlan(4096, { backend: 'gpu' as never })).toThrow(/backend/);
   });
 });

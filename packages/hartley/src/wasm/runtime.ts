@@ -11,6 +11,9 @@ export interface SimdExports {
   scatterTransposed(src: number, dst: number, dstStride: number, n: number, w: number, valid: number, scale: number): void;
   fhtStages(a: number, n: number, M: number, w: number, twc: number, tws: number, cacheElems: number): void;
   fhtStages64(a: number, n: number, M: number, w: number, twc: number, tws: number, cacheElems: number): void;
+  chirpIn(x: number, c: number, s: number, re: number, im: number, n: number): void;
+  chirpProduct(re: number, im: number, br: number, bi: number, m: number): void;
+  chirpOut(re: number, im: number, c: number, s: number, out: number, n: number, scale: number): void;
   combine2(v: number, out: number, L: number, twc: number, tws: number, scale: number): void;
   oddStage3(a: number, n: number, L: number, w: number, rot: number): void;
   oddStageGeneric(a: number, n: number, L: number, R: number, w: number, rot: number, dft: number, scratch: number): void;
