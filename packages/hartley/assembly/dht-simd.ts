@@ -71,10 +71,14 @@ export function gatherBitReversed(
       for (let x = 0; x < B; x++) {
         const fromRow = from0 + ((<usize>x << hiShift) | (<usize>mid << <usize>b)) * stepBytes;
         const t = tmp + <usize>x * tileRow;
-        for (let y = 0; y < B; y++) {
-          const from = fromRow + <usize>y * stepBytes;
-          const to = t + <usize>y * rowBytes;
-          for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + o, v128.load(from + o));
+        if (rowBytes == 16) {
+          for (let y = 0; y < B; y++) v128.store(t + (<usize>y << 4), v128.load(fromRow + <usize>y * stepBytes));
+        } else {
+          for (let y = 0; y < B; y++) {
+            const from = fromRow + <usize>y * stepBytes;
+            const to = t + <usize>y * rowBytes;
+            for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + o, v128.load(from + o));
+          }
         }
       }
       // Write: destination (rev y, rev mid, rx) = tile[rev rx][y], rx consecutive.
@@ -82,10 +86,16 @@ export function gatherBitReversed(
       for (let y = 0; y < B; y++) {
         const toRow = to0 + ((<usize>load<u32>(lowRev + (<usize>y << 2)) << hiShift) | rm) * rowBytes;
         const fromCol = tmp + <usize>y * rowBytes;
-        for (let rx = 0; rx < B; rx++) {
-          const from = fromCol + <usize>load<u32>(lowRev + (<usize>rx << 2)) * tileRow;
-          const to = toRow + <usize>rx * rowBytes;
-          for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + o, v128.load(from + o));
+        if (rowBytes == 16) {
+          for (let rx = 0; rx < B; rx++) {
+            v128.store(toRow + (<usize>rx << 4), v128.load(fromCol + <usize>load<u32>(lowRev + (<usize>rx << 2)) * tileRow));
+          }
+        } else {
+          for (let rx = 0; rx < B; rx++) {
+            const from = fromCol + <usize>load<u32>(lowRev + (<usize>rx << 2)) * tileRow;
+            const to = toRow + <usize>rx * rowBytes;
+            for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + o, v128.load(from + o));
+          }
         }
       }
     }

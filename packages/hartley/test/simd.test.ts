@@ -38,10 +38,10 @@ describe('WebAssembly SIMD path (float32) against the JavaScript float64 path an
   });
 
   it('1D: lengths where the SIMD schedule changes (stages beyond the L2 tile, blocked gather) agree with the JavaScript path', () => {
-    // Lane matrix of n/4 elements × 16 bytes: > 8192 elements runs stages over the whole block
-    // (odd and even counts of them), ≥ 2 MB switches to the blocked bit-reversed gather, also with
-    // several power-of-two blocks (3·2^18, 43·2^14); 5·2^16 runs one stage beyond the tile.
-    for (const n of [2 ** 15, 5 * 2 ** 16, 2 ** 17, 2 ** 18, 2 ** 19 - 4, 2 ** 19, 3 * 2 ** 18, 43 * 2 ** 14, 2 ** 20]) {
+    // Lane matrix of L = n/4 elements: L > 8192 runs stages over the whole block (odd and even
+    // counts of them; 5·2^16 runs one); the blocked bit-reversed gather starts at 2^8-element
+    // power-of-two blocks and changes tiles at 2^10 and 2^18, also with several blocks (3·2^18, 43·2^14).
+    for (const n of [512, 1024, 3 * 1024, 2048, 4096, 2 ** 15, 5 * 2 ** 16, 2 ** 17, 2 ** 18, 2 ** 19 - 4, 2 ** 19, 3 * 2 ** 18, 43 * 2 ** 14, 2 ** 20]) {
       const x = randomData(n, n, 'f32') as Float32Array;
       const viaDefault = new Float32Array(n);
       const viaJs = new Float32Array(n);
