@@ -494,44 +494,58 @@ export function oddStageGeneric(a: usize, n: i32, L: i32, R: i32, w: i32, rot: u
 /**
  * Combines the four lane transforms of a 1D DHT of length 4L (lane r = DHT of x[4j + r]) into
  * out[k], k < 4L, times `scale`. For k = j + qL, with P_r = V[j]_r·cos θ_r + V[−j]_r·sin θ_r and
- * Q_r = V[−j]_r·cos θ_r − V[j]_r·sin θ_r (θ_r = 2πrj/(4L), tables cos/sin at j·16 + r·4):
+ * Q_r = V[−j]_r·cos θ_r − V[j]_r·sin θ_r (θ_r = 2πrj/(4L); θ_0 = 0, so P_0 = V[j]_0):
  *   out[j]    = P0 + P1 + P2 + P3     out[j + L]  = P0 + Q1 − P2 − Q3
  *   out[j+2L] = P0 − P1 + P2 − P3     out[j + 3L] = P0 − Q1 − P2 + Q3
- * Four j at a time with two 4×4 transposes; the remainder one j at a time.
+ * Four j at a time: two 4×4 transposes turn the rows V[j..j+3] and V[−j..−j−3] into one vector
+ * per lane r over the four j, so the twiddles are contiguous loads from six tables of L floats
+ * at tw (cos θ_1, sin θ_1, cos θ_2, sin θ_2, cos θ_3, sin θ_3); the remainder one j at a time.
  */
-export function combine4(v: usize, out: usize, L: i32, twc: usize, tws: usize, scale: f32): void {
+export function combine4(v: usize, out: usize, L: i32, tw: usize, scale: f32): void {
   const sc = f32x4.splat(scale);
   const lb = <usize>L << 2;
   let j = 0;
   for (; j + 4 <= L; j += 4) {
-    // P and Q for j .. j+3, one vector per j (lanes r).
-    const P0 = lanePQ(v, L, j, twc, tws, true);
-    const P1 = lanePQ(v, L, j + 1, twc, tws, true);
-    const P2 = lanePQ(v, L, j + 2, twc, tws, true);
-    const P3 = lanePQ(v, L, j + 3, twc, tws, true);
-    const Q0 = lanePQ(v, L, j, twc, tws, false);
-    const Q1 = lanePQ(v, L, j + 1, twc, tws, false);
-    const Q2 = lanePQ(v, L, j + 2, twc, tws, false);
-    const Q3 = lanePQ(v, L, j + 3, twc, tws, false);
-    // Transpose so that pr = (P_r at j .. j+3).
-    const t0 = v128.shuffle<f32>(P0, P1, 0, 4, 1, 5);
-    const t1 = v128.shuffle<f32>(P2, P3, 0, 4, 1, 5);
-    const t2 = v128.shuffle<f32>(P0, P1, 2, 6, 3, 7);
-    const t3 = v128.shuffle<f32>(P2, P3, 2, 6, 3, 7);
-    const p0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
-    const p1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
-    const p2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
-    const p3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
-    const u0 = v128.shuffle<f32>(Q0, Q1, 0, 4, 1, 5);
-    const u1 = v128.shuffle<f32>(Q2, Q3, 0, 4, 1, 5);
-    const u2 = v128.shuffle<f32>(Q0, Q1, 2, 6, 3, 7);
-    const u3 = v128.shuffle<f32>(Q2, Q3, 2, 6, 3, 7);
-    const q1 = v128.shuffle<f32>(u0, u1, 2, 3, 6, 7);
-    const q3 = v128.shuffle<f32>(u2, u3, 2, 3, 6, 7);
-    const e = f32x4.add(p0, p2);
-    const d = f32x4.sub(p0, p2);
-    const f = f32x4.add(p1, p3);
-    const g = f32x4.sub(q1, q3);
+    const r0 = v128.load(v + (<usize>j << 4));
+    const r1 = v128.load(v + (<usize>(j + 1) << 4));
+    const r2 = v128.load(v + (<usize>(j + 2) << 4));
+    const r3 = v128.load(v + (<usize>(j + 3) << 4));
+    const m0 = v128.load(v + (<usize>(j == 0 ? 0 : L - j) << 4));
+    const m1 = v128.load(v + (<usize>(L - j - 1) << 4));
+    const m2 = v128.load(v + (<usize>(L - j - 2) << 4));
+    const m3 = v128.load(v + (<usize>(L - j - 3) << 4));
+    // A_r = (V[j .. j+3]_r), B_r = (V[−j .. −j−3]_r).
+    let t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+    let t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+    let t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+    let t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+    const A0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
+    const A1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+    const A2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+    const A3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+    t0 = v128.shuffle<f32>(m0, m1, 0, 4, 1, 5);
+    t1 = v128.shuffle<f32>(m2, m3, 0, 4, 1, 5);
+    t2 = v128.shuffle<f32>(m0, m1, 2, 6, 3, 7);
+    t3 = v128.shuffle<f32>(m2, m3, 2, 6, 3, 7);
+    const B1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+    const B2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+    const B3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+    const tj = tw + (<usize>j << 2);
+    const c1 = v128.load(tj);
+    const s1 = v128.load(tj + lb);
+    const c2 = v128.load(tj + 2 * lb);
+    const s2 = v128.load(tj + 3 * lb);
+    const c3 = v128.load(tj + 4 * lb);
+    const s3 = v128.load(tj + 5 * lb);
+    const P1 = f32x4.add(f32x4.mul(A1, c1), f32x4.mul(B1, s1));
+    const Q1 = f32x4.sub(f32x4.mul(B1, c1), f32x4.mul(A1, s1));
+    const P2 = f32x4.add(f32x4.mul(A2, c2), f32x4.mul(B2, s2));
+    const P3 = f32x4.add(f32x4.mul(A3, c3), f32x4.mul(B3, s3));
+    const Q3 = f32x4.sub(f32x4.mul(B3, c3), f32x4.mul(A3, s3));
+    const e = f32x4.add(A0, P2);
+    const d = f32x4.sub(A0, P2);
+    const f = f32x4.add(P1, P3);
+    const g = f32x4.sub(Q1, Q3);
     const o = out + (<usize>j << 2);
     v128.store(o, f32x4.mul(f32x4.add(e, f), sc));
     v128.store(o + lb, f32x4.mul(f32x4.add(d, g), sc));
@@ -539,31 +553,27 @@ export function combine4(v: usize, out: usize, L: i32, twc: usize, tws: usize, s
     v128.store(o + 3 * lb, f32x4.mul(f32x4.sub(d, g), sc));
   }
   for (; j < L; j++) {
-    const P = lanePQ(v, L, j, twc, tws, true);
-    const Q = lanePQ(v, L, j, twc, tws, false);
-    const P0 = f32x4.extract_lane(P, 0);
-    const P1 = f32x4.extract_lane(P, 1);
-    const P2 = f32x4.extract_lane(P, 2);
-    const P3 = f32x4.extract_lane(P, 3);
-    const Q1 = f32x4.extract_lane(Q, 1);
-    const Q3 = f32x4.extract_lane(Q, 3);
+    const a = v + (<usize>j << 4);
+    const b = v + (<usize>(j == 0 ? 0 : L - j) << 4);
+    const tj = tw + (<usize>j << 2);
+    const c1 = load<f32>(tj);
+    const s1 = load<f32>(tj + lb);
+    const c2 = load<f32>(tj + 2 * lb);
+    const s2 = load<f32>(tj + 3 * lb);
+    const c3 = load<f32>(tj + 4 * lb);
+    const s3 = load<f32>(tj + 5 * lb);
+    const P0 = load<f32>(a);
+    const P1 = load<f32>(a, 4) * c1 + load<f32>(b, 4) * s1;
+    const Q1 = load<f32>(b, 4) * c1 - load<f32>(a, 4) * s1;
+    const P2 = load<f32>(a, 8) * c2 + load<f32>(b, 8) * s2;
+    const P3 = load<f32>(a, 12) * c3 + load<f32>(b, 12) * s3;
+    const Q3 = load<f32>(b, 12) * c3 - load<f32>(a, 12) * s3;
     const o = out + (<usize>j << 2);
     store<f32>(o, (P0 + P2 + (P1 + P3)) * scale);
     store<f32>(o + lb, (P0 - P2 + (Q1 - Q3)) * scale);
     store<f32>(o + 2 * lb, (P0 + P2 - (P1 + P3)) * scale);
     store<f32>(o + 3 * lb, (P0 - P2 - (Q1 - Q3)) * scale);
   }
-}
-
-/** P (wantP) or Q of element j of a 4-lane matrix of L elements; see {@link combine4}. */
-// @ts-ignore: decorator
-@inline function lanePQ(v: usize, L: i32, j: i32, twc: usize, tws: usize, wantP: bool): v128 {
-  const jm = j == 0 ? 0 : L - j;
-  const a = v128.load(v + (<usize>j << 4));
-  const b = v128.load(v + (<usize>jm << 4));
-  const c = v128.load(twc + (<usize>j << 4));
-  const s = v128.load(tws + (<usize>j << 4));
-  return wantP ? f32x4.add(f32x4.mul(a, c), f32x4.mul(b, s)) : f32x4.sub(f32x4.mul(b, c), f32x4.mul(a, s));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ export interface SimdExports {
   combine2(v: number, out: number, L: number, twc: number, tws: number, scale: number): void;
   oddStage3(a: number, n: number, L: number, w: number, rot: number): void;
   oddStageGeneric(a: number, n: number, L: number, R: number, w: number, rot: number, dft: number, scratch: number): void;
-  combine4(v: number, out: number, L: number, twc: number, tws: number, scale: number): void;
+  combine4(v: number, out: number, L: number, tw: number, scale: number): void;
 }
 
 const PAGE = 65536;

@@ -14,24 +14,22 @@ export const SIMD_MIN_LENGTH = 64;
 export class Simd1dKernel {
   readonly n: number;
   private readonly lanes: LaneTransform;
-  private readonly twc: number;
-  private readonly tws: number;
+  /** cos/sin(2πrj/n) for r = 1, 2, 3, j < L: six tables of L floats (see combine4). */
+  private readonly tw: number;
 
   constructor(private readonly rt: SimdRuntime, n: number) {
     this.n = n;
     const L = n / 4;
     this.lanes = LaneTransform.of(rt, L);
-    const c = new Float32Array(4 * L);
-    const s = new Float32Array(4 * L);
-    for (let j = 0; j < L; j++) {
-      for (let r = 0; r < 4; r++) {
+    const tw = new Float32Array(6 * L);
+    for (let r = 1; r <= 3; r++) {
+      for (let j = 0; j < L; j++) {
         const angle = (2 * Math.PI * ((r * j) % n)) / n;
-        c[j * 4 + r] = Math.cos(angle);
-        s[j * 4 + r] = Math.sin(angle);
+        tw[2 * (r - 1) * L + j] = Math.cos(angle);
+        tw[(2 * r - 1) * L + j] = Math.sin(angle);
       }
     }
-    this.twc = rt.storeF32(c);
-    this.tws = rt.storeF32(s);
+    this.tw = rt.storeF32(tw);
   }
 
   /** Lengths this kernel takes: n ≥ SIMD_MIN_LENGTH, n = 4L with L free of primes > 67. */
@@ -53,7 +51,7 @@ export class Simd1dKernel {
     const rest = lane + this.n * 4;
     this.lanes.gather(src, 4, lane, 4, 4, rest);
     this.lanes.run(lane, 4, rest);
-    this.rt.exports.combine4(lane, dst, this.n >> 2, this.twc, this.tws, scale);
+    this.rt.exports.combine4(lane, dst, this.n >> 2, this.tw, scale);
   }
 
   /** scale × DHT of src[srcOffset + i·srcStride] into dst[dstOffset + k·dstStride] (float32 both). */
