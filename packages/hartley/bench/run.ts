@@ -289,7 +289,7 @@ function main(): void {
   if (big) lines.push(`* 2D 4096×4096 float32: ${big.vsFft?.toFixed(2) ?? '—'}× fft.js (≤ 0.8×), ${ratio(big.ours, big.scipy)} scipy (≤ 1.5×).`);
   const simdNoFaster = pow2Rows.filter((r) => r.dtype === 'float64' && r.js !== undefined && r.n >= 1024 && r.n <= 2 ** 20 && r.ours >= 0.9 * r.js);
   if (simdNoFaster.length > 0) {
-    lines.push(`* float64 ${simdNoFaster.map((r) => `N = ${r.n} (${fmt(r.ours)} ms vs ${fmt(r.js)} ms on the JS path)`).join(', ')}: the f64x2 path measured no faster than the JavaScript path in the same rounds, where at every other size of this run it is ~2× faster; the fft.js and scipy ratios of such a case reflect a disturbance of that case in this run (rerun it alone: \`npx nx run hartley:bench -- --quick --only=1d\`).`);
+    lines.push(`* float64 ${simdNoFaster.map((r) => `N = ${r.n} (${fmt(r.ours)} ms vs ${fmt(r.js)} ms on the JS path)`).join(', ')}: the f64x2 path measured no faster than the JavaScript path in the same rounds, where at every other size of this run it is ~2× faster; the fft.js and scipy ratios of such a case reflect a disturbance of that case in this run (rerun it alone: \`npm run bench -w @ssh-peft/hartley -- --quick --only=1d\`).`);
   }
   lines.push('', 'Single runs on a shared machine vary by ±10–20% per case; ratios of neighbouring sizes show the spread.');
   lines.push('');
