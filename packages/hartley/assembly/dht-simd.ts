@@ -42,6 +42,67 @@ export function scatterRows(src: usize, dst: usize, dstStride: i32, n: i32, w: i
 }
 
 /**
+ * The gather of {@link gatherRows} for a digit-reversal permutation made of power-of-two blocks,
+ * in a cache-friendly order: dst element bl·M + p (M = 2^m) = the w floats at
+ * src + (blockOff[bl] + rev_m(p)·S)·srcStride floats. With the source index split into
+ * x (top `b` bits), mid and y (low `b` bits), rev(x, mid, y) = (rev y, rev mid, rev x): for one
+ * mid, the 2^b × 2^b elements are read as 2^b runs (y consecutive) into the tile `tmp`
+ * (2^2b elements), then written as 2^b runs (rev x consecutive). Each side walks whole cache
+ * lines, where a plain bit-reversed gather over megabytes misses the cache on nearly every
+ * element (and 2^b destination streams a power of two apart would collide in the cache's sets).
+ * lowRev: rev_b, 2^b u32; midRev: rev over m − 2b bits, 2^(m−2b) u32. Needs m ≥ 2b.
+ */
+export function gatherBitReversed(
+  src: usize, srcStride: i32, dst: usize, blocks: i32, blockOff: usize, S: i32, m: i32, b: i32, lowRev: usize, midRev: usize, w: i32, tmp: usize,
+): void {
+  const rowBytes = <usize>w << 2;
+  const strideBytes = <usize>srcStride << 2;
+  const B = 1 << b;
+  const mids = 1 << (m - 2 * b);
+  const hiShift = <usize>(m - b);
+  const M = <usize>1 << <usize>m;
+  const stepBytes = <usize>S * strideBytes;
+  const tileRow = <usize>B * rowBytes;
+  for (let bl = 0; bl < blocks; bl++) {
+    const from0 = src + <usize>load<u32>(blockOff + (<usize>bl << 2)) * strideBytes;
+    const to0 = dst + <usize>bl * M * rowBytes;
+    for (let mid = 0; mid < mids; mid++) {
+      // Read: tile[x][y] = source element (x, mid, y).
+      for (let x = 0; x < B; x++) {
+        const fromRow = from0 + ((<usize>x << hiShift) | (<usize>mid << <usize>b)) * stepBytes;
+        const t = tmp + <usize>x * tileRow;
+        if (rowBytes == 16) {
+          for (let y = 0; y < B; y++) v128.store(t + (<usize>y << 4), v128.load(fromRow + <usize>y * stepBytes));
+        } else {
+          for (let y = 0; y < B; y++) {
+            const from = fromRow + <usize>y * stepBytes;
+            const to = t + <usize>y * rowBytes;
+            for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + o, v128.load(from + o));
+          }
+        }
+      }
+      // Write: destination (rev y, rev mid, rx) = tile[rev rx][y], rx consecutive.
+      const rm = <usize>load<u32>(midRev + (<usize>mid << 2)) << <usize>b;
+      for (let y = 0; y < B; y++) {
+        const toRow = to0 + ((<usize>load<u32>(lowRev + (<usize>y << 2)) << hiShift) | rm) * rowBytes;
+        const fromCol = tmp + <usize>y * rowBytes;
+        if (rowBytes == 16) {
+          for (let rx = 0; rx < B; rx++) {
+            v128.store(toRow + (<usize>rx << 4), v128.load(fromCol + <usize>load<u32>(lowRev + (<usize>rx << 2)) * tileRow));
+          }
+        } else {
+          for (let rx = 0; rx < B; rx++) {
+            const from = fromCol + <usize>load<u32>(lowRev + (<usize>rx << 2)) * tileRow;
+            const to = toRow + <usize>rx * rowBytes;
+            for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + o, v128.load(from + o));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * Transposing gather: lane l of dst element i = src[l·srcStride + perm[i]] (row l of a row-major
  * block, read in the transform's input order); lanes ≥ valid are zeroed.
  */
@@ -102,12 +163,12 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
 
 /** x ← x + y, y ← x − y over `bytes` bytes (vectors). */
 // @ts-ignore: decorator
-@inline function sumDiff(p: usize, q: usize, bytes: usize): void {
+@inline function sumDiff<T>(p: usize, q: usize, bytes: usize): void {
   for (let o: usize = 0; o < bytes; o += 16) {
     const a = v128.load(p + o);
     const b = v128.load(q + o);
-    v128.store(p + o, f32x4.add(a, b));
-    v128.store(q + o, f32x4.sub(a, b));
+    v128.store(p + o, v128.add<T>(a, b));
+    v128.store(q + o, v128.sub<T>(a, b));
   }
 }
 
@@ -117,15 +178,15 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
  * reads and writes the same four elements, so the stage is in place.
  */
 // @ts-ignore: decorator
-@inline function radix2Group(base: usize, h: i32, rowBytes: usize, twc: usize, tws: usize): void {
+@inline function radix2Group<T>(base: usize, h: i32, rowBytes: usize, twc: usize, tws: usize): void {
   const hb = <usize>h * rowBytes;
-  sumDiff(base, base + hb, rowBytes);
+  sumDiff<T>(base, base + hb, rowBytes);
   if (h < 2) return;
   const half = h >> 1;
-  sumDiff(base + <usize>half * rowBytes, base + hb + <usize>half * rowBytes, rowBytes);
+  sumDiff<T>(base + <usize>half * rowBytes, base + hb + <usize>half * rowBytes, rowBytes);
   for (let k = 1; k < half; k++) {
-    const c = f32x4.splat(load<f32>(twc + (<usize>(h + k) << 2)));
-    const s = f32x4.splat(load<f32>(tws + (<usize>(h + k) << 2)));
+    const c = v128.splat<T>(load<T>(twc + (<usize>(h + k) << alignof<T>())));
+    const s = v128.splat<T>(load<T>(tws + (<usize>(h + k) << alignof<T>())));
     const p1 = base + <usize>k * rowBytes;
     const p2 = base + <usize>(h - k) * rowBytes;
     const p3 = p1 + hb;
@@ -133,41 +194,155 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
     for (let o: usize = 0; o < rowBytes; o += 16) {
       const b1 = v128.load(p3 + o);
       const b2 = v128.load(p4 + o);
-      const t1 = f32x4.add(f32x4.mul(b1, c), f32x4.mul(b2, s));
-      const t2 = f32x4.sub(f32x4.mul(b1, s), f32x4.mul(b2, c));
+      const t1 = v128.add<T>(v128.mul<T>(b1, c), v128.mul<T>(b2, s));
+      const t2 = v128.sub<T>(v128.mul<T>(b1, s), v128.mul<T>(b2, c));
       const a1 = v128.load(p1 + o);
       const a2 = v128.load(p2 + o);
-      v128.store(p1 + o, f32x4.add(a1, t1));
-      v128.store(p3 + o, f32x4.sub(a1, t1));
-      v128.store(p2 + o, f32x4.add(a2, t2));
-      v128.store(p4 + o, f32x4.sub(a2, t2));
+      v128.store(p1 + o, v128.add<T>(a1, t1));
+      v128.store(p3 + o, v128.sub<T>(a1, t1));
+      v128.store(p2 + o, v128.add<T>(a2, t2));
+      v128.store(p4 + o, v128.sub<T>(a2, t2));
     }
   }
 }
 
 /**
- * All power-of-two stages of every block of M elements of a lane matrix of n elements (n a
- * multiple of M). Twiddles: cos/sin(πk/h) at index h + k (1 ≤ k < h/2) of the tables twc/tws.
- * Groups run depth-first inside blocks that fit the cache (`cacheElems` elements), so small
- * stages on one block finish before the next block is touched.
+ * Two radix-2 stages fused (h → 2h → 4h) over the group of 4h elements at `base`: the eight
+ * elements at k, h−k, h+k, 2h−k of the two halves depend only on each other through both
+ * stages, so each is loaded and stored once per two stages (half the memory traffic of two
+ * radix-2 passes). Twiddles as {@link radix2Group}: stage h at h + k, stage 2h at 2h + k.
  */
-export function fhtStages(a: usize, n: i32, M: i32, w: i32, twc: usize, tws: usize, cacheElems: i32): void {
-  const rowBytes = <usize>w << 2;
+// @ts-ignore: decorator
+@inline function radix4Group<T>(base: usize, h: i32, rowBytes: usize, twc: usize, tws: usize): void {
+  const hb = <usize>h * rowBytes;
+  const q1 = base + hb;
+  const q2 = q1 + hb;
+  const q3 = q2 + hb;
+  // k = 0: stage h pairs (0, h) without twiddles; stage 2h's twiddles are (1, 0) and (0, 1).
+  for (let o: usize = 0; o < rowBytes; o += 16) {
+    const x0 = v128.load(base + o);
+    const x1 = v128.load(q1 + o);
+    const x2 = v128.load(q2 + o);
+    const x3 = v128.load(q3 + o);
+    const p0 = v128.add<T>(x0, x1);
+    const ph = v128.sub<T>(x0, x1);
+    const r0 = v128.add<T>(x2, x3);
+    const rh = v128.sub<T>(x2, x3);
+    v128.store(base + o, v128.add<T>(p0, r0));
+    v128.store(q2 + o, v128.sub<T>(p0, r0));
+    v128.store(q1 + o, v128.add<T>(ph, rh));
+    v128.store(q3 + o, v128.sub<T>(ph, rh));
+  }
+  if (h < 2) return;
+  const h2 = h >> 1;
+  {
+    // k = h/2: stage h is twiddle-free (self-paired); stage 2h's twiddle is π/4.
+    const hh = <usize>h2 * rowBytes;
+    const R = v128.splat<T>(<T>Math.SQRT1_2);
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const x0 = v128.load(base + hh + o);
+      const x1 = v128.load(q1 + hh + o);
+      const x2 = v128.load(q2 + hh + o);
+      const x3 = v128.load(q3 + hh + o);
+      const p0 = v128.add<T>(x0, x1);
+      const p1 = v128.sub<T>(x0, x1);
+      const r0 = v128.add<T>(x2, x3);
+      const r1 = v128.sub<T>(x2, x3);
+      const t1 = v128.mul<T>(R, v128.add<T>(r0, r1));
+      const t2 = v128.mul<T>(R, v128.sub<T>(r0, r1));
+      v128.store(base + hh + o, v128.add<T>(p0, t1));
+      v128.store(q2 + hh + o, v128.sub<T>(p0, t1));
+      v128.store(q1 + hh + o, v128.add<T>(p1, t2));
+      v128.store(q3 + hh + o, v128.sub<T>(p1, t2));
+    }
+  }
+  for (let k = 1; k < h2; k++) {
+    const c1 = v128.splat<T>(load<T>(twc + (<usize>(h + k) << alignof<T>())));
+    const s1 = v128.splat<T>(load<T>(tws + (<usize>(h + k) << alignof<T>())));
+    const c2 = v128.splat<T>(load<T>(twc + (<usize>(2 * h + k) << alignof<T>())));
+    const s2 = v128.splat<T>(load<T>(tws + (<usize>(2 * h + k) << alignof<T>())));
+    const kb = <usize>k * rowBytes;
+    const mb = <usize>(h - k) * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      // Stage h on quarters 0, 1 → P at k, h−k, h+k, 2h−k.
+      let e0 = v128.load(base + kb + o);
+      let e1 = v128.load(base + mb + o);
+      let o0 = v128.load(q1 + kb + o);
+      let o1 = v128.load(q1 + mb + o);
+      let u1 = v128.add<T>(v128.mul<T>(c1, o0), v128.mul<T>(s1, o1));
+      let u2 = v128.sub<T>(v128.mul<T>(s1, o0), v128.mul<T>(c1, o1));
+      const pk = v128.add<T>(e0, u1);
+      const phk = v128.sub<T>(e0, u1);
+      const pmk = v128.add<T>(e1, u2);
+      const p2mk = v128.sub<T>(e1, u2);
+      // Stage h on quarters 2, 3 → R.
+      e0 = v128.load(q2 + kb + o);
+      e1 = v128.load(q2 + mb + o);
+      o0 = v128.load(q3 + kb + o);
+      o1 = v128.load(q3 + mb + o);
+      u1 = v128.add<T>(v128.mul<T>(c1, o0), v128.mul<T>(s1, o1));
+      u2 = v128.sub<T>(v128.mul<T>(s1, o0), v128.mul<T>(c1, o1));
+      const rk = v128.add<T>(e0, u1);
+      const rhk = v128.sub<T>(e0, u1);
+      const rmk = v128.add<T>(e1, u2);
+      const r2mk = v128.sub<T>(e1, u2);
+      // Stage 2h: pair (k, 2h−k) with twiddle πk/2h, pair (h−k, h+k) with its complement.
+      const t1 = v128.add<T>(v128.mul<T>(c2, rk), v128.mul<T>(s2, r2mk));
+      const t2 = v128.sub<T>(v128.mul<T>(s2, rk), v128.mul<T>(c2, r2mk));
+      const t3 = v128.add<T>(v128.mul<T>(s2, rmk), v128.mul<T>(c2, rhk));
+      const t4 = v128.sub<T>(v128.mul<T>(c2, rmk), v128.mul<T>(s2, rhk));
+      v128.store(base + kb + o, v128.add<T>(pk, t1));
+      v128.store(q2 + kb + o, v128.sub<T>(pk, t1));
+      v128.store(q1 + mb + o, v128.add<T>(p2mk, t2));
+      v128.store(q3 + mb + o, v128.sub<T>(p2mk, t2));
+      v128.store(base + mb + o, v128.add<T>(pmk, t3));
+      v128.store(q2 + mb + o, v128.sub<T>(pmk, t3));
+      v128.store(q1 + kb + o, v128.add<T>(phk, t4));
+      v128.store(q3 + kb + o, v128.sub<T>(phk, t4));
+    }
+  }
+}
+
+/**
+ * The stages h = from, 2·from, …, < to over every group of the `count` elements at `base`:
+ * fused in pairs (radix-4), with one radix-2 stage first when their number is odd.
+ */
+// @ts-ignore: decorator
+@inline function stageRange<T>(base: usize, count: i32, from: i32, to: i32, rowBytes: usize, twc: usize, tws: usize): void {
+  let h = from;
+  if ((ctz(to) - ctz(from)) & 1) {
+    for (let g = 0; g < count; g += 2 * h) radix2Group<T>(base + <usize>g * rowBytes, h, rowBytes, twc, tws);
+    h <<= 1;
+  }
+  for (; h < to; h <<= 2) {
+    for (let g = 0; g < count; g += 4 * h) radix4Group<T>(base + <usize>g * rowBytes, h, rowBytes, twc, tws);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function fhtStagesOf<T>(a: usize, n: i32, M: i32, rowBytes: usize, twc: usize, tws: usize, cacheElems: i32): void {
   const tile = M < cacheElems ? M : cacheElems;
   for (let blk = 0; blk < n; blk += M) {
     // Stages with groups smaller than the tile: tile by tile.
-    for (let t = 0; t < M; t += tile) {
-      const tileBase = a + <usize>(blk + t) * rowBytes;
-      for (let h = 1; h < tile; h <<= 1) {
-        for (let g = 0; g < tile; g += 2 * h) radix2Group(tileBase + <usize>g * rowBytes, h, rowBytes, twc, tws);
-      }
-    }
-    // Larger stages: one pass over the whole block each.
-    const blockBase = a + <usize>blk * rowBytes;
-    for (let h = tile; h < M; h <<= 1) {
-      for (let g = 0; g < M; g += 2 * h) radix2Group(blockBase + <usize>g * rowBytes, h, rowBytes, twc, tws);
-    }
+    for (let t = 0; t < M; t += tile) stageRange<T>(a + <usize>(blk + t) * rowBytes, tile, 1, tile, rowBytes, twc, tws);
+    // Larger stages: one pass over the whole block per pair.
+    if (tile < M) stageRange<T>(a + <usize>blk * rowBytes, M, tile, M, rowBytes, twc, tws);
   }
+}
+
+/**
+ * All power-of-two stages of every block of M elements of a float32 lane matrix of n elements
+ * (n a multiple of M, w lanes). Twiddles: cos/sin(πk/h) at index h + k (1 ≤ k < h/2) of the tables twc/tws.
+ * Stages run in fused pairs (radix-4). Groups run depth-first inside blocks that fit the cache
+ * (`cacheElems` elements), so small stages on one block finish before the next block is touched.
+ */
+export function fhtStages(a: usize, n: i32, M: i32, w: i32, twc: usize, tws: usize, cacheElems: i32): void {
+  fhtStagesOf<f32>(a, n, M, <usize>w << 2, twc, tws, cacheElems);
+}
+
+/** {@link fhtStages} in float64 (f64x2): w float64 lanes, twiddle tables of float64. */
+export function fhtStages64(a: usize, n: i32, M: i32, w: i32, twc: usize, tws: usize, cacheElems: i32): void {
+  fhtStagesOf<f64>(a, n, M, <usize>w << 3, twc, tws, cacheElems);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,44 +494,58 @@ export function oddStageGeneric(a: usize, n: i32, L: i32, R: i32, w: i32, rot: u
 /**
  * Combines the four lane transforms of a 1D DHT of length 4L (lane r = DHT of x[4j + r]) into
  * out[k], k < 4L, times `scale`. For k = j + qL, with P_r = V[j]_r·cos θ_r + V[−j]_r·sin θ_r and
- * Q_r = V[−j]_r·cos θ_r − V[j]_r·sin θ_r (θ_r = 2πrj/(4L), tables cos/sin at j·16 + r·4):
+ * Q_r = V[−j]_r·cos θ_r − V[j]_r·sin θ_r (θ_r = 2πrj/(4L); θ_0 = 0, so P_0 = V[j]_0):
  *   out[j]    = P0 + P1 + P2 + P3     out[j + L]  = P0 + Q1 − P2 − Q3
  *   out[j+2L] = P0 − P1 + P2 − P3     out[j + 3L] = P0 − Q1 − P2 + Q3
- * Four j at a time with two 4×4 transposes; the remainder one j at a time.
+ * Four j at a time: two 4×4 transposes turn the rows V[j..j+3] and V[−j..−j−3] into one vector
+ * per lane r over the four j, so the twiddles are contiguous loads from six tables of L floats
+ * at tw (cos θ_1, sin θ_1, cos θ_2, sin θ_2, cos θ_3, sin θ_3); the remainder one j at a time.
  */
-export function combine4(v: usize, out: usize, L: i32, twc: usize, tws: usize, scale: f32): void {
+export function combine4(v: usize, out: usize, L: i32, tw: usize, scale: f32): void {
   const sc = f32x4.splat(scale);
   const lb = <usize>L << 2;
   let j = 0;
   for (; j + 4 <= L; j += 4) {
-    // P and Q for j .. j+3, one vector per j (lanes r).
-    const P0 = lanePQ(v, L, j, twc, tws, true);
-    const P1 = lanePQ(v, L, j + 1, twc, tws, true);
-    const P2 = lanePQ(v, L, j + 2, twc, tws, true);
-    const P3 = lanePQ(v, L, j + 3, twc, tws, true);
-    const Q0 = lanePQ(v, L, j, twc, tws, false);
-    const Q1 = lanePQ(v, L, j + 1, twc, tws, false);
-    const Q2 = lanePQ(v, L, j + 2, twc, tws, false);
-    const Q3 = lanePQ(v, L, j + 3, twc, tws, false);
-    // Transpose so that pr = (P_r at j .. j+3).
-    const t0 = v128.shuffle<f32>(P0, P1, 0, 4, 1, 5);
-    const t1 = v128.shuffle<f32>(P2, P3, 0, 4, 1, 5);
-    const t2 = v128.shuffle<f32>(P0, P1, 2, 6, 3, 7);
-    const t3 = v128.shuffle<f32>(P2, P3, 2, 6, 3, 7);
-    const p0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
-    const p1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
-    const p2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
-    const p3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
-    const u0 = v128.shuffle<f32>(Q0, Q1, 0, 4, 1, 5);
-    const u1 = v128.shuffle<f32>(Q2, Q3, 0, 4, 1, 5);
-    const u2 = v128.shuffle<f32>(Q0, Q1, 2, 6, 3, 7);
-    const u3 = v128.shuffle<f32>(Q2, Q3, 2, 6, 3, 7);
-    const q1 = v128.shuffle<f32>(u0, u1, 2, 3, 6, 7);
-    const q3 = v128.shuffle<f32>(u2, u3, 2, 3, 6, 7);
-    const e = f32x4.add(p0, p2);
-    const d = f32x4.sub(p0, p2);
-    const f = f32x4.add(p1, p3);
-    const g = f32x4.sub(q1, q3);
+    const r0 = v128.load(v + (<usize>j << 4));
+    const r1 = v128.load(v + (<usize>(j + 1) << 4));
+    const r2 = v128.load(v + (<usize>(j + 2) << 4));
+    const r3 = v128.load(v + (<usize>(j + 3) << 4));
+    const m0 = v128.load(v + (<usize>(j == 0 ? 0 : L - j) << 4));
+    const m1 = v128.load(v + (<usize>(L - j - 1) << 4));
+    const m2 = v128.load(v + (<usize>(L - j - 2) << 4));
+    const m3 = v128.load(v + (<usize>(L - j - 3) << 4));
+    // A_r = (V[j .. j+3]_r), B_r = (V[−j .. −j−3]_r).
+    let t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+    let t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+    let t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+    let t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+    const A0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
+    const A1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+    const A2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+    const A3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+    t0 = v128.shuffle<f32>(m0, m1, 0, 4, 1, 5);
+    t1 = v128.shuffle<f32>(m2, m3, 0, 4, 1, 5);
+    t2 = v128.shuffle<f32>(m0, m1, 2, 6, 3, 7);
+    t3 = v128.shuffle<f32>(m2, m3, 2, 6, 3, 7);
+    const B1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+    const B2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+    const B3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+    const tj = tw + (<usize>j << 2);
+    const c1 = v128.load(tj);
+    const s1 = v128.load(tj + lb);
+    const c2 = v128.load(tj + 2 * lb);
+    const s2 = v128.load(tj + 3 * lb);
+    const c3 = v128.load(tj + 4 * lb);
+    const s3 = v128.load(tj + 5 * lb);
+    const P1 = f32x4.add(f32x4.mul(A1, c1), f32x4.mul(B1, s1));
+    const Q1 = f32x4.sub(f32x4.mul(B1, c1), f32x4.mul(A1, s1));
+    const P2 = f32x4.add(f32x4.mul(A2, c2), f32x4.mul(B2, s2));
+    const P3 = f32x4.add(f32x4.mul(A3, c3), f32x4.mul(B3, s3));
+    const Q3 = f32x4.sub(f32x4.mul(B3, c3), f32x4.mul(A3, s3));
+    const e = f32x4.add(A0, P2);
+    const d = f32x4.sub(A0, P2);
+    const f = f32x4.add(P1, P3);
+    const g = f32x4.sub(Q1, Q3);
     const o = out + (<usize>j << 2);
     v128.store(o, f32x4.mul(f32x4.add(e, f), sc));
     v128.store(o + lb, f32x4.mul(f32x4.add(d, g), sc));
@@ -364,14 +553,21 @@ export function combine4(v: usize, out: usize, L: i32, twc: usize, tws: usize, s
     v128.store(o + 3 * lb, f32x4.mul(f32x4.sub(d, g), sc));
   }
   for (; j < L; j++) {
-    const P = lanePQ(v, L, j, twc, tws, true);
-    const Q = lanePQ(v, L, j, twc, tws, false);
-    const P0 = f32x4.extract_lane(P, 0);
-    const P1 = f32x4.extract_lane(P, 1);
-    const P2 = f32x4.extract_lane(P, 2);
-    const P3 = f32x4.extract_lane(P, 3);
-    const Q1 = f32x4.extract_lane(Q, 1);
-    const Q3 = f32x4.extract_lane(Q, 3);
+    const a = v + (<usize>j << 4);
+    const b = v + (<usize>(j == 0 ? 0 : L - j) << 4);
+    const tj = tw + (<usize>j << 2);
+    const c1 = load<f32>(tj);
+    const s1 = load<f32>(tj + lb);
+    const c2 = load<f32>(tj + 2 * lb);
+    const s2 = load<f32>(tj + 3 * lb);
+    const c3 = load<f32>(tj + 4 * lb);
+    const s3 = load<f32>(tj + 5 * lb);
+    const P0 = load<f32>(a);
+    const P1 = load<f32>(a, 4) * c1 + load<f32>(b, 4) * s1;
+    const Q1 = load<f32>(b, 4) * c1 - load<f32>(a, 4) * s1;
+    const P2 = load<f32>(a, 8) * c2 + load<f32>(b, 8) * s2;
+    const P3 = load<f32>(a, 12) * c3 + load<f32>(b, 12) * s3;
+    const Q3 = load<f32>(b, 12) * c3 - load<f32>(a, 12) * s3;
     const o = out + (<usize>j << 2);
     store<f32>(o, (P0 + P2 + (P1 + P3)) * scale);
     store<f32>(o + lb, (P0 - P2 + (Q1 - Q3)) * scale);
@@ -380,13 +576,90 @@ export function combine4(v: usize, out: usize, L: i32, twc: usize, tws: usize, s
   }
 }
 
-/** P (wantP) or Q of element j of a 4-lane matrix of L elements; see {@link combine4}. */
-// @ts-ignore: decorator
-@inline function lanePQ(v: usize, L: i32, j: i32, twc: usize, tws: usize, wantP: bool): v128 {
-  const jm = j == 0 ? 0 : L - j;
-  const a = v128.load(v + (<usize>j << 4));
-  const b = v128.load(v + (<usize>jm << 4));
-  const c = v128.load(twc + (<usize>j << 4));
-  const s = v128.load(tws + (<usize>j << 4));
-  return wantP ? f32x4.add(f32x4.mul(a, c), f32x4.mul(b, s)) : f32x4.sub(f32x4.mul(b, c), f32x4.mul(a, s));
+// ---------------------------------------------------------------------------------------------
+// 1D float64: the last radix-2 stage, across the two lanes
+
+/**
+ * Combines the two lane transforms of a float64 1D DHT of length 2L (lane r = DHT of x[2j + r],
+ * element j = the f64x2 (V0[j], V1[j])) into out[k], k < 2L, times `scale`:
+ *   out[k] = V0[k] + T[k],  out[k + L] = V0[k] − T[k],  T[k] = V1[k]·cos θ + V1[−k]·sin θ,
+ * θ = 2πk/(2L) (tables cos/sin at k, float64). Two k at a time; L must be even.
+ */
+export function combine2(v: usize, out: usize, L: i32, twc: usize, tws: usize, scale: f64): void {
+  const sc = f64x2.splat(scale);
+  const lb = <usize>L << 3;
+  const mask = L - 1;
+  for (let k = 0; k < L; k += 2) {
+    const a = v128.load(v + (<usize>k << 4));
+    const b = v128.load(v + (<usize>(k + 1) << 4));
+    const c = v128.load(v + (<usize>((L - k) & mask) << 4));
+    const d = v128.load(v + (<usize>((L - k - 1) & mask) << 4));
+    const e = v128.shuffle<f64>(a, b, 0, 2);
+    const o = v128.shuffle<f64>(a, b, 1, 3);
+    const om = v128.shuffle<f64>(c, d, 1, 3);
+    const t = f64x2.add(f64x2.mul(o, v128.load(twc + (<usize>k << 3))), f64x2.mul(om, v128.load(tws + (<usize>k << 3))));
+    const to = out + (<usize>k << 3);
+    v128.store(to, f64x2.mul(f64x2.add(e, t), sc));
+    v128.store(to + lb, f64x2.mul(f64x2.sub(e, t), sc));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bluestein (chirp-z) steps of a float32 DHT of any length; see src/bluestein-plan.ts
+
+/** re[j] = x[j]·c[j], im[j] = −x[j]·s[j] for j < n (the input times the conjugate chirp). */
+export function chirpIn(x: usize, c: usize, s: usize, re: usize, im: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    const v = v128.load(x + o);
+    v128.store(re + o, f32x4.mul(v, v128.load(c + o)));
+    v128.store(im + o, f32x4.neg(f32x4.mul(v, v128.load(s + o))));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    const v = load<f32>(x + o);
+    store<f32>(re + o, v * load<f32>(c + o));
+    store<f32>(im + o, -(v * load<f32>(s + o)));
+  }
+}
+
+/**
+ * The Hartley-domain product with the even chirp, in place for k < m (m a multiple of 4):
+ * (re, im) ← (re·br − im·bi, re·bi + im·br).
+ */
+export function chirpProduct(re: usize, im: usize, br: usize, bi: usize, m: i32): void {
+  for (let k = 0; k < m; k += 4) {
+    const o = <usize>k << 2;
+    const ar = v128.load(re + o);
+    const ai = v128.load(im + o);
+    const cr = v128.load(br + o);
+    const ci = v128.load(bi + o);
+    v128.store(re + o, f32x4.sub(f32x4.mul(ar, cr), f32x4.mul(ai, ci)));
+    v128.store(im + o, f32x4.add(f32x4.mul(ar, ci), f32x4.mul(ai, cr)));
+  }
+}
+
+/** out[k] = scale·(c·re + s·im − (c·im − s·re)) for k < n: H = Re F − Im F of F = conj(chirp)·(re + i·im). */
+export function chirpOut(re: usize, im: usize, c: usize, s: usize, out: usize, n: i32, scale: f32): void {
+  const sc = f32x4.splat(scale);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>k << 2;
+    const xr = v128.load(re + o);
+    const xi = v128.load(im + o);
+    const cc = v128.load(c + o);
+    const ss = v128.load(s + o);
+    const real = f32x4.add(f32x4.mul(cc, xr), f32x4.mul(ss, xi));
+    const imag = f32x4.sub(f32x4.mul(cc, xi), f32x4.mul(ss, xr));
+    v128.store(out + o, f32x4.mul(f32x4.sub(real, imag), sc));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    const xr = load<f32>(re + o);
+    const xi = load<f32>(im + o);
+    const cc = load<f32>(c + o);
+    const ss = load<f32>(s + o);
+    store<f32>(out + o, (cc * xr + ss * xi - (cc * xi - ss * xr)) * scale);
+  }
 }

@@ -26,32 +26,15 @@ export class BluesteinKernel {
 
   constructor(n: number) {
     this.n = n;
-    const m = nextPowerOfTwo(2 * n - 1);
-    this.m = m;
-    this.fht = new RadixKernel(m);
-    this.chirpCos = new Float64Array(n);
-    this.chirpSin = new Float64Array(n);
-    const twoN = 2 * n;
-    for (let j = 0; j < n; j++) {
-      // j² mod 2n in exact integer arithmetic (j < 2^26 keeps j² < 2^53).
-      const angle = (Math.PI * ((j * j) % twoN)) / n;
-      this.chirpCos[j] = Math.cos(angle);
-      this.chirpSin[j] = Math.sin(angle);
-    }
-    const bc = new Float64Array(m);
-    const bs = new Float64Array(m);
-    for (let j = 0; j < n; j++) {
-      bc[j] = this.chirpCos[j]!;
-      bs[j] = this.chirpSin[j]!;
-      if (j > 0) {
-        bc[m - j] = this.chirpCos[j]!;
-        bs[m - j] = this.chirpSin[j]!;
-      }
-    }
-    this.specCos = Float64Array.from(this.fht.run(bc, 0), (v) => v / m);
-    this.specSin = Float64Array.from(this.fht.run(bs, 0), (v) => v / m);
-    this.re = new Float64Array(m);
-    this.im = new Float64Array(m);
+    const t = bluesteinTables(n);
+    this.m = t.m;
+    this.fht = t.fht;
+    this.chirpCos = t.chirpCos;
+    this.chirpSin = t.chirpSin;
+    this.specCos = t.specCos;
+    this.specSin = t.specSin;
+    this.re = new Float64Array(t.m);
+    this.im = new Float64Array(t.m);
   }
 
   /**
@@ -89,4 +72,45 @@ export class BluesteinKernel {
       dst[dstOffset + k * dstStride] = (c * xr + s * xi - (c * xi - s * xr)) * scale;
     }
   }
+}
+
+/** The float64 tables of a Bluestein transform of length n (shared with the float32 SIMD kernel). */
+export interface BluesteinTables {
+  /** Convolution length: the power of two ≥ 2n − 1. */
+  readonly m: number;
+  /** A radix FHT of length m (used to build the tables; reused by the JavaScript kernel). */
+  readonly fht: RadixKernel;
+  /** cos/sin(π·j²/n), j < n. */
+  readonly chirpCos: Float64Array;
+  readonly chirpSin: Float64Array;
+  /** DHT of the chirp's real/imaginary parts (length m, wrapped), pre-divided by m. */
+  readonly specCos: Float64Array;
+  readonly specSin: Float64Array;
+}
+
+export function bluesteinTables(n: number): BluesteinTables {
+  const m = nextPowerOfTwo(2 * n - 1);
+  const fht = new RadixKernel(m);
+  const chirpCos = new Float64Array(n);
+  const chirpSin = new Float64Array(n);
+  const twoN = 2 * n;
+  for (let j = 0; j < n; j++) {
+    // j² mod 2n in exact integer arithmetic (j < 2^26 keeps j² < 2^53).
+    const angle = (Math.PI * ((j * j) % twoN)) / n;
+    chirpCos[j] = Math.cos(angle);
+    chirpSin[j] = Math.sin(angle);
+  }
+  const bc = new Float64Array(m);
+  const bs = new Float64Array(m);
+  for (let j = 0; j < n; j++) {
+    bc[j] = chirpCos[j]!;
+    bs[j] = chirpSin[j]!;
+    if (j > 0) {
+      bc[m - j] = chirpCos[j]!;
+      bs[m - j] = chirpSin[j]!;
+    }
+  }
+  const specCos = Float64Array.from(fht.run(bc, 0), (v) => v / m);
+  const specSin = Float64Array.from(fht.run(bs, 0), (v) => v / m);
+  return { m, fht, chirpCos, chirpSin, specCos, specSin };
 }

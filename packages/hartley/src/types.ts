@@ -57,9 +57,10 @@ export interface HartleyPlan {
   /** Which algorithm the plan uses: `'radix'` (power of two / mixed radix) or `'bluestein'`. */
   readonly algorithm: 'radix' | 'bluestein';
   /**
-   * `'simd'`: float32 data (source and destination both `Float32Array`) is transformed by the
-   * WebAssembly SIMD kernel in float32 arithmetic; float64 data always takes the JavaScript
-   * float64 path. `'js'`: everything takes the JavaScript path.
+   * `'simd'`: float32 data (source and destination both `Float32Array`) is transformed by a
+   * WebAssembly SIMD kernel in float32 arithmetic (the radix kernel, or Bluestein for lengths it
+   * cannot take); float64 data of power-of-two length 2^10 … 2^20 by the f64x2 kernel, other
+   * float64 data by the JavaScript float64 path. `'js'`: everything takes the JavaScript path.
    */
   readonly backend: 'simd' | 'js';
   /** Transforms `buf` (length exactly `n`) in place, multiplying by `scale`. */
@@ -88,10 +89,11 @@ export interface PlanOptions {
    */
   algorithm?: 'auto' | 'radix' | 'bluestein';
   /**
-   * `'auto'` (default): the WebAssembly SIMD kernel for float32 data when the runtime supports it
-   * (see `simdAvailable`, `loadSimd`) and the length is n = 4·L with L's prime factors ≤ 67,
-   * n ≥ 64; the JavaScript kernel otherwise. `'simd'` requires it (error if unavailable); `'js'`
-   * never uses it.
+   * `'auto'` (default): the WebAssembly SIMD kernels when the runtime supports them (see
+   * `simdAvailable`, `loadSimd`): for float32 data every n ≥ 64 (radix kernel for n = 4·L with
+   * L's prime factors ≤ 67, Bluestein otherwise — for smooth lengths only where that is faster),
+   * for float64 data the powers of two 2^10 … 2^20; the JavaScript kernels otherwise. `'simd'`
+   * requires them (error if unavailable or n < 64); `'js'` never uses them.
    */
   backend?: 'auto' | 'simd' | 'js';
 }

@@ -37,6 +37,77 @@ describe('WebAssembly SIMD path (float32) against the JavaScript float64 path an
     );
   });
 
+  it('1D: lengths where the SIMD schedule changes (stages beyond the L2 tile, blocked gather) agree with the JavaScript path', () => {
+    // Lane matrix of L = n/4 elements: L > 8192 runs stages over the whole block (odd and even
+    // counts of them; 5·2^16 runs one); the blocked bit-reversed gather starts at 2^8-element
+    // power-of-two blocks and changes tiles at 2^10 and 2^18, also with several blocks (3·2^18, 43·2^14).
+    for (const n of [512, 1024, 3 * 1024, 2048, 4096, 2 ** 15, 5 * 2 ** 16, 2 ** 17, 2 ** 18, 2 ** 19 - 4, 2 ** 19, 3 * 2 ** 18, 43 * 2 ** 14, 2 ** 20]) {
+      const x = randomData(n, n, 'f32') as Float32Array;
+      const viaDefault = new Float32Array(n);
+      const viaJs = new Float32Array(n);
+      createPlan(n).transformAt(x, 0, viaDefault, 0, 1 / n);
+      createPlan(n, { backend: 'js' }).transformAt(x, 0, viaJs, 0, 1 / n);
+      expect(relErr(viaDefault, viaJs), `n = ${n}`).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('float64 power-of-two lengths (the f64x2 kernel where enabled) agree with the JavaScript path within 1e-12', () => {
+    for (let e = 9; e <= 21; e++) {
+      const n = 2 ** e;
+      const x = randomData(n, e, 'f64') as Float64Array;
+      const viaDefault = new Float64Array(n);
+      const viaJs = new Float64Array(n);
+      createPlan(n).transformAt(x, 0, viaDefault, 0, 0.5);
+      createPlan(n, { backend: 'js' }).transformAt(x, 0, viaJs, 0, 0.5);
+      expect(relErr(viaDefault, viaJs), `n = ${n}`).toBeLessThanOrEqual(1e-12);
+      if (n <= 2048) expect(relErr(viaDefault, referenceDht(x).map((v) => v * 0.5)), `n = ${n}`).toBeLessThanOrEqual(1e-12);
+    }
+    // Strided, in place, and the Bluestein algorithm forced on a power of two (never the f64x2 kernel).
+    fc.assert(
+      fc.property(fc.integer({ min: 10, max: 14 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (e, srcStride, dstStride, seed) => {
+        const n = 2 ** e;
+        const x = randomData(n * srcStride + 1, seed, 'f64') as Float64Array;
+        const gathered = Float64Array.from({ length: n }, (_, i) => x[1 + i * srcStride]!);
+        const expected = new Float64Array(n);
+        createPlan(n, { backend: 'js' }).transformAt(gathered, 0, expected, 0, 2);
+        const strided = new Float64Array(n * dstStride + 2);
+        createPlan(n).transformStrided(x, 1, srcStride, strided, 2, dstStride, 2);
+        expect(relErr(Float64Array.from({ length: n }, (_, k) => strided[2 + k * dstStride]!), expected)).toBeLessThanOrEqual(1e-12);
+        const viaBluestein = new Float64Array(n);
+        createPlan(n, { algorithm: 'bluestein' }).transformAt(gathered, 0, viaBluestein, 0, 2);
+        expect(relErr(viaBluestein, expected)).toBeLessThanOrEqual(1e-11);
+        createPlan(n).transformAt(gathered, 0, gathered, 0, 2);
+        expect(relErr(gathered, expected)).toBeLessThanOrEqual(1e-12);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it('1D float32 Bluestein and odd lengths (SIMD chirp-z where enabled): SIMD vs JavaScript vs naive, both algorithms', () => {
+    const primes = [67, 71, 127, 257, 509, 1031, 2053, 4099];
+    const arbOddLength = fc.oneof(
+      fc.constantFrom(...primes, 63, 64, 65, 66, 99, 255, 1155, 2 * 4099, 4095, 3 * 1031, 8191),
+      fc.integer({ min: 60, max: 3000 }),
+    );
+    fc.assert(
+      fc.property(arbOddLength, fc.constantFrom('auto' as const, 'bluestein' as const), fc.integer(), (n, algorithm, seed) => {
+        const x = randomData(n, seed, 'f32') as Float32Array;
+        const viaDefault = new Float32Array(n);
+        const viaJs = new Float32Array(n);
+        const plan = createPlan(n, { algorithm });
+        plan.transformAt(x, 0, viaDefault, 0, 0.25);
+        createPlan(n, { algorithm: 'radix', backend: 'js' }).transformAt(x, 0, viaJs, 0, 0.25);
+        expect(relErr(viaDefault, viaJs)).toBeLessThanOrEqual(1e-5);
+        if (n <= 2100) expect(relErr(viaDefault, referenceDht(Float64Array.from(x)).map((v) => v * 0.25))).toBeLessThanOrEqual(1e-5);
+        const strided = new Float32Array(2 * n + 1);
+        plan.transformStrided(Float32Array.from({ length: 2 * n }, (_, i) => x[i >> 1]!), 0, 2, strided, 1, 2, 0.25);
+        expect(Array.from({ length: n }, (_, k) => strided[1 + 2 * k])).toEqual(Array.from(viaDefault));
+        if (!simdOff && n >= 64 && (algorithm === 'bluestein' || plan.algorithm === 'bluestein')) expect(plan.backend).toBe('simd');
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('1D strided and in place: same values as contiguous out-of-place', () => {
     fc.assert(
       fc.property(arbSimdLength, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (n, srcStride, dstStride, seed) => {
@@ -121,8 +192,10 @@ describe('WebAssembly SIMD path (float32) against the JavaScript float64 path an
   });
 
   it.skipIf(simdOff)("backend 'simd' refuses lengths it cannot take, naming the length", () => {
-    expect(() => createPlan(4099, { backend: 'simd' })).toThrow(/n = 4099/);
+    expect(() => createPlan(63, { backend: 'simd' })).toThrow(/n = 63/);
     expect(() => createPlan(32, { backend: 'simd' })).toThrow(/n = 32/);
+    // Every length from 64 on has a SIMD kernel (radix or Bluestein).
+    for (const n of [64, 65, 99, 4099]) expect(createPlan(n, { backend: 'simd' }).backend).toBe('simd');
     expect(() => createPlan(4096, { backend: 'gpu' as never })).toThrow(/backend/);
   });
 });

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { referenceDht } from '@ssh-peft/hartley';
+import { referenceDht, simdAvailable } from '@ssh-peft/hartley';
+import { hartleyPlanFor } from '../src/kernels/host/dht-host';
 import { dhtLastAxis } from '../src/ops/dht';
 import { registerLinearSegmentSum, segmentSumValues } from '../src/kernels/host/segment-sum';
 import { registerSshKernelsOnWasm } from '../src/kernels/register-wasm';
@@ -145,5 +146,29 @@ describe('registerSshKernelsOnWasm', () => {
     const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(dhtLastAxis(x as tf.Tensor2D), tf.tensor2d([[1, 0, 0]]))))(tf.tensor2d([[1, 2, 3]]));
     const cas = referenceDht(Float64Array.from([1, 0, 0]));
     Array.from(g.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(cas[i], 5));
+  });
+
+  it("the DHT op on wasm reaches hartley's float32 WebAssembly SIMD kernels (radix and Bluestein widths) and equals the cpu kernel", async () => {
+    // Widths ≥ 64 take the SIMD kernels: 768 and 4096 the radix one, 4099 (prime) and 1030 (2·5·103) Bluestein.
+    for (const n of [64, 768, 1030, 4096, 4099]) {
+      expect(hartleyPlanFor(n).backend).toBe(simdAvailable() ? 'simd' : 'js');
+      const rows = 3;
+      const x = Float32Array.from({ length: rows * n }, (_, i) => Math.sin(i * 0.37) * 2);
+      await useBackend('cpu');
+      const onCpu = tf.tidy(() => dhtLastAxis(tf.tensor2d(x, [rows, n]), 0.5).dataSync());
+      await useBackend('wasm');
+      const got = tf.tidy(() => dhtLastAxis(tf.tensor2d(x, [rows, n]), 0.5).dataSync());
+      expect(Array.from(got)).toEqual(Array.from(onCpu));
+      for (let r = 0; r < rows; r++) {
+        const want = referenceDht(Float64Array.from(x.subarray(r * n, (r + 1) * n)));
+        let num = 0;
+        let den = 0;
+        for (let k = 0; k < n; k++) {
+          num += (got[r * n + k]! - 0.5 * want[k]!) ** 2;
+          den += (0.5 * want[k]!) ** 2;
+        }
+        expect(Math.sqrt(num / den), `n = ${n}, row ${r}`).toBeLessThanOrEqual(1e-5);
+      }
+    }
   });
 });

@@ -7,6 +7,36 @@ const MAX_RADIX = 67;
 /** Bytes of lane-matrix data that one tile of small FHT stages keeps in cache (L2-sized). */
 const TILE_BYTES = 128 * 1024;
 
+/**
+ * Tile side (log2) of the blocked bit-reversed gather for power-of-two blocks of 2^m elements
+ * (16-byte elements), or 0 for the element-by-element gather. Measured (bench: 2^14 … 2^21
+ * points): the blocked gather is about twice as fast in cache, 5× at 2^20 where the plain one
+ * misses on nearly every element; 32 × 32 tiles are best up to 2^17 elements, 64 × 64 beyond.
+ */
+function gatherBits(m: number): number {
+  if (m >= 18) return 6;
+  if (m >= 10) return 5;
+  if (m >= 8) return 4;
+  return 0;
+}
+
+/** rev_bits(i) for every i < 2^bits. */
+function bitReversalTable(bits: number): Uint32Array {
+  const t = new Uint32Array(1 << bits);
+  for (let i = 1; i < t.length; i++) t[i] = (t[i >> 1]! >> 1) | ((i & 1) << (bits - 1));
+  return t;
+}
+
+/** Tables of the blocked gather (see gatherBitReversed in assembly/dht-simd.ts). */
+interface BlockedGather {
+  readonly log2Block: number;
+  readonly bits: number;
+  readonly blocks: number;
+  readonly blockOff: number;
+  readonly lowRev: number;
+  readonly midRev: number;
+}
+
 interface OddStageTables {
   readonly radix: number;
   readonly blockLength: number;
@@ -28,13 +58,32 @@ export class LaneTransform {
   private readonly tws: number;
   private readonly odd: OddStageTables[];
   private readonly maxRadix: number;
+  private readonly blocked: BlockedGather | null;
 
   private constructor(private readonly rt: SimdRuntime, n: number) {
     this.n = n;
     const f = factorize(n);
     const M = 2 ** f.log2Pow2;
     this.blockSize = M;
-    this.perm = rt.storeU32(digitReversal(f));
+    const perm = digitReversal(f);
+    this.perm = rt.storeU32(perm);
+    const m = f.log2Pow2;
+    const bits = gatherBits(m);
+    if (bits > 0) {
+      const blocks = n / M;
+      const offsets = new Uint32Array(blocks);
+      for (let b = 0; b < blocks; b++) offsets[b] = perm[b * M]!;
+      this.blocked = {
+        log2Block: m,
+        bits,
+        blocks,
+        blockOff: rt.storeU32(offsets),
+        lowRev: rt.storeU32(bitReversalTable(bits)),
+        midRev: rt.storeU32(bitReversalTable(m - 2 * bits)),
+      };
+    } else {
+      this.blocked = null;
+    }
     const twc = new Float32Array(Math.max(M, 4));
     const tws = new Float32Array(Math.max(M, 4));
     for (let h = 4; h < M; h *= 2) {
@@ -73,9 +122,28 @@ export class LaneTransform {
     return t;
   }
 
-  /** Scratch bytes {@link run} needs beyond the lane matrix itself, for lane width w. */
+  /** Scratch bytes {@link run} and {@link gather} need beyond the lane matrix itself, for lane width w. */
   scratchBytes(w: number): number {
-    return this.maxRadix > 3 ? 4 * this.maxRadix * w * 4 : 0;
+    const oddStage = this.maxRadix > 3 ? 4 * this.maxRadix * w * 4 : 0;
+    const gatherTile = this.blocked !== null && w === 4 ? (1 << (2 * this.blocked.bits)) * 16 : 0;
+    return Math.max(oddStage, gatherTile);
+  }
+
+  /**
+   * Lane matrix `dst` (n elements of w lanes) ← the input in digit-reversed order: element i =
+   * the w floats at src + perm[i]·srcStride floats (lanes ≥ valid zeroed). `scratch` must have
+   * {@link scratchBytes}.
+   */
+  gather(src: number, srcStride: number, dst: number, w: number, valid: number, scratch: number): void {
+    const ex = this.rt.exports;
+    const g = this.blocked;
+    // 16-byte elements only (the 1D kernels' lanes); the 2D strips' 64-byte elements are whole
+    // cache lines already.
+    if (g !== null && w === 4 && valid === 4) {
+      ex.gatherBitReversed(src, srcStride, dst, g.blocks, g.blockOff, g.blocks, g.log2Block, g.bits, g.lowRev, g.midRev, w, scratch);
+    } else {
+      ex.gatherRows(src, srcStride, dst, this.perm, this.n, w, valid);
+    }
   }
 
   /**

@@ -4,12 +4,20 @@ import { DHT_SIMD_WASM_BASE64 } from './dht-simd-binary';
 export interface SimdExports {
   gatherRows(src: number, srcStride: number, dst: number, perm: number, n: number, w: number, valid: number): void;
   scatterRows(src: number, dst: number, dstStride: number, n: number, w: number, valid: number, scale: number): void;
+  gatherBitReversed(
+    src: number, srcStride: number, dst: number, blocks: number, blockOff: number, S: number, m: number, b: number, lowRev: number, midRev: number, w: number, tmp: number,
+  ): void;
   gatherTransposed(src: number, srcStride: number, dst: number, perm: number, n: number, w: number, valid: number): void;
   scatterTransposed(src: number, dst: number, dstStride: number, n: number, w: number, valid: number, scale: number): void;
   fhtStages(a: number, n: number, M: number, w: number, twc: number, tws: number, cacheElems: number): void;
+  fhtStages64(a: number, n: number, M: number, w: number, twc: number, tws: number, cacheElems: number): void;
+  chirpIn(x: number, c: number, s: number, re: number, im: number, n: number): void;
+  chirpProduct(re: number, im: number, br: number, bi: number, m: number): void;
+  chirpOut(re: number, im: number, c: number, s: number, out: number, n: number, scale: number): void;
+  combine2(v: number, out: number, L: number, twc: number, tws: number, scale: number): void;
   oddStage3(a: number, n: number, L: number, w: number, rot: number): void;
   oddStageGeneric(a: number, n: number, L: number, R: number, w: number, rot: number, dft: number, scratch: number): void;
-  combine4(v: number, out: number, L: number, twc: number, tws: number, scale: number): void;
+  combine4(v: number, out: number, L: number, tw: number, scale: number): void;
 }
 
 const PAGE = 65536;
@@ -25,6 +33,7 @@ export class SimdRuntime {
   private top = 16;
   private buffer: ArrayBuffer;
   private f32View: Float32Array;
+  private f64View: Float64Array;
 
   constructor(module: WebAssembly.Module) {
     this.memory = new WebAssembly.Memory({ initial: 16 });
@@ -32,15 +41,27 @@ export class SimdRuntime {
     this.exports = instance.exports as unknown as SimdExports;
     this.buffer = this.memory.buffer;
     this.f32View = new Float32Array(this.buffer);
+    this.f64View = new Float64Array(this.buffer);
   }
 
   /** Float32 view of the whole memory (renewed after the memory grows). */
   get f32(): Float32Array {
+    this.renewViews();
+    return this.f32View;
+  }
+
+  /** Float64 view of the whole memory (renewed after the memory grows). */
+  get f64(): Float64Array {
+    this.renewViews();
+    return this.f64View;
+  }
+
+  private renewViews(): void {
     if (this.memory.buffer !== this.buffer) {
       this.buffer = this.memory.buffer;
       this.f32View = new Float32Array(this.buffer);
+      this.f64View = new Float64Array(this.buffer);
     }
-    return this.f32View;
   }
 
   /** Bytes of memory now. */
@@ -66,6 +87,13 @@ export class SimdRuntime {
   storeF32(values: ArrayLike<number>): number {
     const at = this.allocate(values.length * 4);
     this.f32.set(values, at >> 2);
+    return at;
+  }
+
+  /** Copies a float64 table into new memory and returns its pointer (8-byte aligned). */
+  storeF64(values: ArrayLike<number>): number {
+    const at = this.allocate(values.length * 8);
+    this.f64.set(values, at >> 3);
     return at;
   }
 
