@@ -48,6 +48,12 @@ export interface BrowserBenchOptions {
   training: boolean;
   /** Timed rounds of the whole-model step (median reported). */
   modelRepeats: number;
+  /** Whether to run the webgl pass-layout table (part of the op tables; alone with `--dht-only`). */
+  layouts: boolean;
+  /** Whether the training tables include the one-layer steps (false: the whole model only, `--model-only`). */
+  layerSteps: boolean;
+  /** Backends of the training tables. */
+  trainingBackends: GpuBackendName[];
 }
 
 export const DEFAULT_BROWSER_BENCH: BrowserBenchOptions = {
@@ -60,7 +66,16 @@ export const DEFAULT_BROWSER_BENCH: BrowserBenchOptions = {
   ops: true,
   training: true,
   modelRepeats: 3,
+  layouts: true,
+  layerSteps: true,
+  trainingBackends: BACKENDS,
 };
+
+/** The whole model's DHT shapes ([batch·seq, width], MODEL_SHAPE) for the webgl layout table. */
+const LAYOUT_SHAPES: Array<[number, number]> = [
+  [MODEL_SHAPE.batch * MODEL_SHAPE.seq, MODEL_SHAPE.dim],
+  [MODEL_SHAPE.batch * MODEL_SHAPE.seq, MODEL_SHAPE.hidden],
+];
 
 export interface BrowserBenchReport {
   environment: string;
@@ -68,6 +83,8 @@ export interface BrowserBenchReport {
   shortRows: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
   bluestein: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
   radix: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
+  /** webgl passes in the gather and packed layouts on the whole model's shapes. */
+  layouts: Array<{ rows: number; n: number; result: BenchDhtResult }>;
   training: Array<{ backend: GpuBackendName; dIn: number; dOut: number; rows: BrowserStepResult[] }>;
   model: Array<{ backend: GpuBackendName; rows: ModelStepRow[] }>;
   options: BrowserBenchOptions;
@@ -98,6 +115,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
       shortRows: [],
       bluestein: [],
       radix: [],
+      layouts: [],
       training: [],
       model: [],
       options,
@@ -141,12 +159,25 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
         report.radix.push({ backend, n, result });
       }
     }
+    for (const [rows, n] of options.layouts ? LAYOUT_SHAPES : []) {
+      log(`webgl layouts [${rows}, ${n}]`);
+      const radices = [...WEBGL_RADICES];
+      const plans: PlanVariant[] = [
+        { label: 'gather', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'gather' },
+        { label: 'packed', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'packed' },
+      ];
+      const result = await session.call('benchDhtOp', { backend: 'webgl', n, rows, budgetMs: options.budgetMs, rfftBudgetMs: 0, rfft: false, casMatMul: false, plans });
+      report.layouts.push({ rows, n, result });
+    }
     if (options.training) {
-      for (const backend of BACKENDS) {
-        for (const [dIn, dOut] of [
-          [768, 768],
-          [768, 3072],
-        ]) {
+      for (const backend of options.trainingBackends) {
+        const layers = options.layerSteps
+          ? [
+              [768, 768],
+              [768, 3072],
+            ]
+          : [];
+        for (const [dIn, dOut] of layers) {
           log(`training ${backend} ${dIn}→${dOut}`);
           // SSH factored against LoRA (the comparison this table exists for); the dense-ΔW variants
           // (SSH dense, FourierFT) cost minutes per step on SwiftShader and are in the cpu/wasm tables.
@@ -270,8 +301,30 @@ export function renderOpSection(r: BrowserBenchReport): string {
     const cell = (label: string) => `${ms(result.plans[label])} (${result.plans[label].passes} passes)`;
     lines.push(`| ${backend} | ${n} | ${cell('radix 2')} | ${cell('radix 4')} | ${cell('radix 8')} |`);
   }
+  lines.push(...renderLayoutTable(r));
   lines.push('', 'Training steps on these backends (a layer and a whole model, SSH against LoRA): section *Browser: SSH training* below.');
   return lines.join('\n');
+}
+
+/** The webgl pass layouts, old (gather) vs new (packed), on the whole model's DHT shapes. */
+export function renderLayoutTable(r: BrowserBenchReport): string[] {
+  if (r.layouts.length === 0) return [];
+  const lines = [
+    '',
+    `webgl pass layout on the whole model's DHT shapes (same schedule, radices [${WEBGL_RADICES.join(', ')}]): \`gather\` is one`,
+    'fragment per output reading 2p−1 values and 2(p−1) twiddles (13 fetches per output at radix 4);',
+    '`packed` (the kernel\'s layout) is one fragment per 2×2 texel, each fetch serving two rows, one',
+    'twiddle fetch per column and the higher powers by rotation (~4 fetches per output at radix 4).',
+    '',
+    '| x | passes | gather | packed | gather / packed |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const { rows, n, result } of r.layouts) {
+    const g = result.plans['gather'];
+    const p = result.plans['packed'];
+    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ratio(g, p)} |`);
+  }
+  return lines;
 }
 
 /** The markdown of the training-step section. */
@@ -373,9 +426,25 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
 
 
 async function main(): Promise<void> {
+  const log = (line: string) => console.error(`[browser bench] ${line}`);
+  if (process.argv.includes('--dht-only')) {
+    // The webgl layout table alone (~1 min), printed, docs untouched.
+    const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops: false, training: false, layouts: true }, log);
+    console.log(renderLayoutTable(report).join('\n'));
+    return;
+  }
+  const modelOnly = process.argv.find((a) => a.startsWith('--model-only'));
+  if (modelOnly !== undefined) {
+    // The whole-model step alone (`--model-only=webgl` for one backend), printed, docs untouched.
+    const backend = modelOnly.split('=')[1] as GpuBackendName | undefined;
+    const trainingBackends = backend === undefined ? BACKENDS : [backend];
+    const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops: false, training: true, layouts: false, layerSteps: false, trainingBackends }, log);
+    console.log(renderTrainingSection(report));
+    return;
+  }
   const training = !process.argv.includes('--no-training');
   const ops = !process.argv.includes('--training-only');
-  const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops, training }, (line) => console.error(`[browser bench] ${line}`));
+  const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops, training, layouts: ops }, log);
   if (ops) {
     const section = renderOpSection(report);
     console.log(section);
