@@ -313,8 +313,9 @@ export function renderLayoutTable(r: BrowserBenchReport): string[] {
     '',
     `webgl pass layout on the whole model's DHT shapes (same schedule, radices [${WEBGL_RADICES.join(', ')}]): \`gather\` is one`,
     'fragment per output reading 2p−1 values and 2(p−1) twiddles (13 fetches per output at radix 4);',
-    '`packed` (the kernel\'s layout) is one fragment per 2×2 texel, each fetch serving two rows, one',
-    'twiddle fetch per column and the higher powers by rotation (~4 fetches per output at radix 4).',
+    '`packed` (the kernel\'s layout) is one fragment per 2×2 texel, each fetch serving two rows and, on',
+    'these power-of-two lengths, two columns sharing a texel too; one twiddle fetch per texel, the other',
+    'powers by rotation in the shader (~2.75 fetches per output at radix 4, a quarter of the fragments).',
     '',
     '| x | passes | gather | packed | gather / packed |',
     '|---|---:|---:|---:|---:|',
@@ -322,7 +323,7 @@ export function renderLayoutTable(r: BrowserBenchReport): string[] {
   for (const { rows, n, result } of r.layouts) {
     const g = result.plans['gather'];
     const p = result.plans['packed'];
-    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ratio(g, p)} |`);
+    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ratio(g, p)}`);
   }
   return lines;
 }
