@@ -22,7 +22,7 @@ import { CHROMIUM_PATH, openBrowserSession, type BrowserSession } from '../../te
 import type { BenchDhtResult, GpuBackendName, PlanVariant, Timing } from '../../test/browser/harness/harness-api';
 import type { BrowserStepResult } from './training-step-async';
 import type { TrainingBenchApi } from './bench-page-entry';
-import { MODEL_SHAPE, type ModelStepRow } from './model-step';
+import { GATHER_SSH_VARIANT, MODEL_SHAPE, type ModelStepRow } from './model-step';
 import { updateDocSection } from '../doc-section';
 import { WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
 import { WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../src/kernels/webgpu/dht-webgpu';
@@ -238,8 +238,9 @@ export function renderOpSection(r: BrowserBenchReport): string {
     'The kernels (`@ssh-peft/tfjs/gpu`): a decimation-in-time mixed-radix Hartley transform in Stockham',
     'order (natural order in and out), one shader program per pass, ping-pong textures (webgl) or storage',
     'buffers (webgpu), float32 cos/sin tables computed in float64 and uploaded once per length, no CPU round',
-    'trip. webgl computes one output per fragment (a gather of 2p−1 values); webgpu runs radix ≤ 16 as',
-    'butterflies (one thread per p outputs sharing 2p reads). Any N works in O(N log N): factors 8/4/2/3/5/7',
+    "trip. webgl works on tfjs's packed textures (one fragment per 2×2 texel, fetches shared by its two",
+    'rows and, when the pass allows, its two columns; twiddle powers by rotation); webgpu runs radix ≤ 16',
+    'as butterflies (one thread per p outputs sharing 2p reads). Any N works in O(N log N): factors 8/4/2/3/5/7',
     `as passes; prime factors from ${WEBGL_BLUESTEIN_MIN_PRIME} up (webgl; ${WEBGPU_BLUESTEIN_MIN_PRIME} on webgpu) as one Bluestein stage — length-Q DHTs`,
     'by a real-arithmetic chirp convolution of 7-smooth length M ≥ 2Q−1 on the same passes (4099: Q = 4099;',
     '11008 = 43·2⁸: Q = 43, then radix passes).',
@@ -291,8 +292,8 @@ export function renderOpSection(r: BrowserBenchReport): string {
   lines.push(
     '',
     `Long rows (x: [64, N]): radix of the passes. Defaults: webgl [${WEBGL_RADICES.join(', ')}], webgpu [${WEBGPU_RADICES.join(', ')}]`,
-    '(webgl computes one output per fragment, so a larger radix only adds reads; the webgpu butterfly',
-    'computes p outputs per thread from 2p reads).',
+    '(a webgl fragment computes a 2×2 texel from ~3 fetches per term, so a larger radix mostly adds',
+    'fetches; the webgpu butterfly computes p outputs per thread from 2p reads).',
     '',
     '| backend | N | radix 2 | radix 4 | radix 8 |',
     '|---|---:|---:|---:|---:|',
@@ -420,6 +421,15 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
             `${((row.ms - frozen.ms) / frozen.ms).toFixed(2)}× | ${mb(row.peakBytes)} | ${top.join(', ')} |`,
         );
       }
+    }
+    lines.push('', 'SSH step / LoRA r=8 step (same run):', '');
+    for (const { backend, rows } of r.model) {
+      const lora = rows.find((x) => x.variant.startsWith('LoRA'));
+      const ssh = rows.find((x) => x.variant === 'SSH');
+      const gather = rows.find((x) => x.variant === GATHER_SSH_VARIANT);
+      if (!lora || !ssh) continue;
+      const before = gather ? ` (with the DHT passes in the \`gather\` layout, one output per fragment: ${(gather.ms / lora.ms).toFixed(2)}×)` : '';
+      lines.push(`* ${backend}: ${(ssh.ms / lora.ms).toFixed(2)}×${before}`);
     }
   }
   return lines.join('\n');
