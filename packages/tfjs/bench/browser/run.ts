@@ -324,7 +324,7 @@ export function renderLayoutTable(r: BrowserBenchReport): string[] {
   for (const { rows, n, result } of r.layouts) {
     const g = result.plans['gather'];
     const p = result.plans['packed'];
-    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ratio(g, p)}`);
+    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ratio(g, p)} |`);
   }
   return lines;
 }
@@ -451,6 +451,14 @@ async function main(): Promise<void> {
     const trainingBackends = backend === undefined ? BACKENDS : [backend];
     const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops: false, training: true, layouts: false, layerSteps: false, trainingBackends }, log);
     console.log(renderTrainingSection(report));
+    // Absolute kernel times (ms) of the profiled step: what a variant adds over another.
+    for (const { backend, rows } of report.model) {
+      for (const row of rows) {
+        const total = row.kernels.reduce((a, k) => a + k.ms, 0);
+        const top = row.kernels.slice(0, 8).map((k) => `${k.name} ${k.ms.toFixed(0)}`);
+        console.log(`${backend} | ${row.variant} | Σ kernels ${total.toFixed(0)} ms | ${top.join(', ')}`);
+      }
+    }
     return;
   }
   const training = !process.argv.includes('--no-training');

@@ -79,8 +79,9 @@ function createGatherPassProgram(rows: number, n: number, pass: HartleyPass): We
 /**
  * One fragment per packed texel (packed `A`, `Tw` and output): columns q and q+1 of rows
  * `row` and `row`+1, each column on its own (odd L or odd Lp > 1; the other passes share
- * reads between the two columns, see {@link createPairedPassProgram}). Padding lanes (row + 1 = rows or q + 1 = N for odd sizes) are written
- * as 0, as tfjs's own pack program does: packed matMul reads them.
+ * reads between the two columns, see {@link createPairedPassProgram}). Padding lanes
+ * (row + 1 = rows or q + 1 = N for odd sizes) are written as 0, as tfjs's own pack
+ * program does: packed matMul multiplies them (by zeros, so a NaN there would spread).
  */
 function createPackedPassProgram(rows: number, n: number, pass: HartleyPass): WebGLPassProgram {
   const { radix: p, inLength: lp, outLength: l, stride: r } = pass;
@@ -140,10 +141,9 @@ function createPackedPassProgram(rows: number, n: number, pass: HartleyPass): We
   };
 }
 
-/** cos/sin of 2π/L as GLSL float literals (float64 rounded once). */
+/** cos/sin of 2π/L (L even) as GLSL float literals, exact at the half and quarter turn. */
 function unitRoot(l: number): [string, string] {
   const literal = (v: number) => (Number.isInteger(v) ? `${v}.0` : v.toPrecision(9));
-  if (l === 1) return ['1.0', '0.0'];
   if (l === 2) return ['-1.0', '0.0'];
   if (l === 4) return ['0.0', '1.0'];
   return [literal(Math.cos((2 * Math.PI) / l)), literal(Math.sin((2 * Math.PI) / l))];
