@@ -27,9 +27,10 @@ export const WEBGL_RADICES: readonly number[] = [4, 2, 3, 5, 7];
  * Prime factors of N from this value up go through the Bluestein stage
  * (../gpu-common/bluestein-stage.ts), smaller ones are radix-p passes, so every length is
  * O(N log N) with a constant of at most ~4·(M/Q)·log M. Measured in `bench/browser`
- * (SwiftShader, noisy shared machine): at p = 43 (N = 11008) the stage and a radix-43
- * pass are within the run-to-run noise of each other, from p ≈ 100 up the stage wins
- * (p = 257: 4–6×, prime N = 4099: 3–48×); see docs/benchmarks/tfjs.md.
+ * (SwiftShader, noisy shared machine) with the packed passes: the radix-43 pass beats the
+ * stage at N = 11008 (0.21×), p = 257 is close (0.84×), prime N = 4099 is 11× faster
+ * through the stage. Kept at 11 because a radix-p packed pass forms its twiddle powers by
+ * p − 1 rotations, whose float32 error grows with p; see docs/benchmarks/tfjs.md.
  */
 export const WEBGL_BLUESTEIN_MIN_PRIME = 11;
 
