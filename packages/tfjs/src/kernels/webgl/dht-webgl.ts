@@ -27,12 +27,12 @@ export const WEBGL_RADICES: readonly number[] = [4, 2, 3, 5, 7];
  * Prime factors of N from this value up go through the Bluestein stage
  * (../gpu-common/bluestein-stage.ts), smaller ones are radix-p passes, so every length is
  * O(N log N) with a constant of at most ~4·(M/Q)·log M. Measured in `bench/browser`
- * (SwiftShader, noisy shared machine) with the packed passes: the radix-43 pass beats the
- * stage at N = 11008 (0.21×), p = 257 is close (0.84×), prime N = 4099 is 11× faster
- * through the stage. Kept at 11 because a radix-p packed pass forms its twiddle powers by
- * p − 1 rotations, whose float32 error grows with p; see docs/benchmarks/tfjs.md.
+ * (SwiftShader, x: [16, N]) with the packed passes, radix-p passes / stage: p = 11 (N = 704)
+ * 0.06×, 43 (11008) 0.19×, 61 (3904) 0.41×, 127 (8128) 0.89×, 257 (16448) 1.8×,
+ * 509 (8144) 3.2×; see docs/benchmarks/tfjs.md. Passes with p > 16 read every twiddle
+ * power from the table (./hartley-pass-program.ts), so their error stays at the stage's.
  */
-export const WEBGL_BLUESTEIN_MIN_PRIME = 11;
+export const WEBGL_BLUESTEIN_MIN_PRIME = 100;
 
 /**
  * Texture layout of the passes (./hartley-pass-program.ts): `packed` computes a 2×2 block

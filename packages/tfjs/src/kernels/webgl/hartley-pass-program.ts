@@ -29,6 +29,14 @@ export interface WebGLPassProgram {
   packedOutput?: boolean;
 }
 
+/**
+ * Longest chain of twiddle rotations a packed pass uses (radix ≤ 16, the direct passes
+ * included); larger radices read every power from the table. Measured against the cpu
+ * kernel: the rotated powers' float32 error grows with p (at p = 61 as large as a whole
+ * Bluestein stage's, at 509 5× that).
+ */
+const MAX_ROTATED_POWERS = 15;
+
 /** Texture layout of the pass programs (see the module comment). */
 export type WebGLPassLayout = 'gather' | 'packed';
 
@@ -109,7 +117,9 @@ function createPackedPassProgram(rows: number, n: number, pass: HartleyPass): We
       int kn = kp == 0 ? 0 : ${lp} - kp;
       int base = j * ${lp};
       vec2 acc = pairA(row, base + kp);
-      // Term i needs cas(2π·k·i/L) = w1^i with w1 = (cos, sin)(2π·k/L) = table[k·R]:
+      ${
+        p <= MAX_ROTATED_POWERS + 1
+          ? `// Term i needs cas(2π·k·i/L) = w1^i with w1 = (cos, sin)(2π·k/L) = table[k·R]:
       // one fetch, the higher powers by rotation (exact at the quarter turns).
       vec2 w1 = root(k * ${r});
       vec2 w = w1;
@@ -117,6 +127,16 @@ function createPackedPassProgram(rows: number, n: number, pass: HartleyPass): We
         base += ${r * lp};
         ${term}
         w = vec2(w.x * w1.x - w.y * w1.y, w.y * w1.x + w.x * w1.y);
+      }`
+          : `// Large p: every power from the table (m = k·i mod L), as rotations would accumulate error.
+      int m = 0;
+      for (int i = 1; i < ${p}; i++) {
+        base += ${r * lp};
+        m += k;
+        if (m >= ${l}) { m -= ${l}; }
+        vec2 w = root(m * ${r});
+        ${term}
+      }`
       }
       return acc;
     }
@@ -159,6 +179,19 @@ function unitRoot(l: number): [string, string] {
 function createPairedPassProgram(rows: number, n: number, pass: HartleyPass): WebGLPassProgram {
   const { radix: p, inLength: lp, outLength: l, stride: r } = pass;
   const [cosStep, sinStep] = unitRoot(l);
+  // The powers u0 = w0^i, u1 = w1^i of term i: by rotation, or for large p from the table
+  // (m0 = k·i mod L, m1 = (k+1)·i mod L) — see MAX_ROTATED_POWERS.
+  const rotated = p <= MAX_ROTATED_POWERS + 1;
+  const advanceBefore = rotated
+    ? ''
+    : `m0 += k;
+        if (m0 >= ${l}) { m0 -= ${l}; }
+        m1 += k + 1;
+        if (m1 >= ${l}) { m1 -= ${l}; }
+        u0 = root(m0 * ${r});
+        u1 = root(m1 * ${r});`;
+  const advanceAfter = rotated ? `u0 = rotate(u0, w0);
+        u1 = rotate(u1, w1);` : '';
   const body =
     lp === 1
       ? `
@@ -167,12 +200,12 @@ function createPairedPassProgram(rows: number, n: number, pass: HartleyPass): We
       vec2 acc0 = a;
       vec2 acc1 = a;
       for (int i = 1; i < ${p}; i++) {
+        ${advanceBefore}
         base += ${r};
         a = pairA(row, base);
         acc0 += (u0.x + u0.y) * a;
         acc1 += (u1.x + u1.y) * a;
-        u0 = rotate(u0, w0);
-        u1 = rotate(u1, w1);
+        ${advanceAfter}
       }`
       : `
       int kp = k - (k / ${lp}) * ${lp};
@@ -184,12 +217,12 @@ function createPairedPassProgram(rows: number, n: number, pass: HartleyPass): We
       vec2 acc0 = t.xz;
       vec2 acc1 = t.yw;
       for (int i = 1; i < ${p}; i++) {
+        ${advanceBefore}
         base += ${r * lp};
         t = getA(row, base + kp);
         acc0 += u0.x * t.xz + u0.y * getA(row, base + kn0).xz;
         acc1 += u1.x * t.yw + u1.y * getA(row, base + kn1).yw;
-        u0 = rotate(u0, w0);
-        u1 = rotate(u1, w1);
+        ${advanceAfter}
       }`;
   const userCode = `
     vec2 pairA(int row, int c) {
@@ -213,6 +246,8 @@ function createPairedPassProgram(rows: number, n: number, pass: HartleyPass): We
       vec2 w1 = rotate(w0, vec2(${cosStep}, ${sinStep}));
       vec2 u0 = w0;
       vec2 u1 = w1;
+      int m0 = 0;
+      int m1 = 0;
       ${body}
       vec4 result = vec4(acc0.x, acc1.x, acc0.y, acc1.y) * scale;
       if (row + 1 >= ${rows}) { result.zw = vec2(0.0); }
