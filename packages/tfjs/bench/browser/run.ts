@@ -129,8 +129,10 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
         const result = await session.call('benchDhtOp', { backend, n, rows: options.opRows, budgetMs: options.budgetMs, rfftBudgetMs: options.rfftBudgetMs, rfft: n <= 4099, casMatMul: n <= 4096, plans: [] });
         report.op.push({ backend, n, result });
       }
-      // 16448 = 257·64: a larger prime factor, where the stage's O(log M) beats a pass's O(p).
-      for (const n of [4099, 11008, 16448]) {
+      // 16448 = 257·64: a larger prime factor, where the stage's O(log M) beats a pass's O(p). On webgl
+      // also 11·64, 61·64, 127·64 and 509·16 around its threshold (WEBGL_BLUESTEIN_MIN_PRIME).
+      const crossover = backend === 'webgl' ? [704, 3904, 8128, 8144] : [];
+      for (const n of [4099, 11008, 16448, ...crossover]) {
         log(`bluestein ${backend} N=${n}`);
         const plans: PlanVariant[] = [
           { label: 'stage', directMaxLength: 16, radices: radicesOf(backend), bluesteinMinPrime: 11 },
