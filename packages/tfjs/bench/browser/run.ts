@@ -11,9 +11,12 @@
  * 4. one training step of a whole model of Dense blocks: body frozen, LoRA r = 8, SSH
  *    (model-step.ts).
  *
- * Writes the browser section of docs/benchmarks/tfjs.md and prints it.
+ * Writes the browser sections of docs/benchmarks/tfjs.md and prints them.
  * Run: `npx nx run tfjs:bench-browser` (or `npx tsx --conditions=@ssh-peft/source
- * bench/browser/run.ts` from packages/tfjs).
+ * bench/browser/run.ts` from packages/tfjs). Flags: `--no-training` (op tables only),
+ * `--training-only`; and, printed without touching the docs, `--dht-only` (the webgl pass
+ * layouts on the whole model's DHT shapes, ~1 min) and `--model-only[=webgl|webgpu]` (the
+ * whole-model step with absolute kernel times).
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -245,7 +248,7 @@ export function renderOpSection(r: BrowserBenchReport): string {
     'as butterflies (one thread per p outputs sharing 2p reads). Any N works in O(N log N): factors 8/4/2/3/5/7',
     `as passes; prime factors from ${WEBGL_BLUESTEIN_MIN_PRIME} up (webgl; ${WEBGPU_BLUESTEIN_MIN_PRIME} on webgpu) as one Bluestein stage — length-Q DHTs`,
     'by a real-arithmetic chirp convolution of 7-smooth length M ≥ 2Q−1 on the same passes (4099: Q = 4099;',
-    '11008 = 43·2⁸: Q = 43, then radix passes).',
+    '11008 = 43·2⁸ on webgpu: Q = 43, then radix passes; on webgl 11008 is radix passes only, 43 included).',
     '',
     `### DHT op vs tfjs's \`tf.spectral.rfft\` (x: [${o.opRows}, N], float32)`,
     '',
