@@ -3,12 +3,16 @@
  * Dense blocks on [4, 128, 256] inputs, the head trainable, and on three of its layers
  * either nothing (body frozen), LoRA r = 8 or SSH (n = 1000 per layer); `trainOnBatch`
  * with Adam. The variants' steps alternate round by round (same machine load), median
- * per variant; peak = `tf.profile` peakBytes of one step.
+ * per variant; peak = `tf.profile` peakBytes of one step. On webgl the SSH model also
+ * runs with the DHT kernel's passes in the `gather` layout (one output per fragment, the
+ * kernel before the packed layout) registered in place of the default, as the measured peer.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { applySSH } from '../../src/apply-ssh';
 import { applyLoRA } from '../../src/baselines/apply-baselines';
+import { DHT_KERNEL_NAME } from '../../src/kernel-names';
+import { createDhtWebGLKernelFunc } from '../../src/kernels/webgl/dht-webgl';
 
 export const MODEL_SHAPE = { batch: 4, seq: 128, dim: 256, hidden: 1024, classes: 10, positionsPerLayer: 1000, loraRank: 8 };
 const ADAPTED = ['block0_up', 'block0_down', 'block1_up'];
@@ -45,6 +49,23 @@ async function kernelTimes(profile: { kernels: Array<{ name: string; kernelTimeM
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
+/** Label of the SSH row with the webgl DHT passes in the `gather` layout. */
+export const GATHER_SSH_VARIANT = 'SSH, webgl gather passes';
+
+/** Runs `fn` with the webgl DHT kernel's passes in the `gather` layout, then restores the registered kernel. */
+async function withGatherPasses<T>(fn: () => Promise<T>): Promise<T> {
+  const registered = tf.getKernel(DHT_KERNEL_NAME, 'webgl');
+  if (registered === undefined) throw new Error(`${DHT_KERNEL_NAME} is not registered for webgl`);
+  tf.unregisterKernel(DHT_KERNEL_NAME, 'webgl');
+  tf.registerKernel({ ...registered, kernelFunc: createDhtWebGLKernelFunc('gather') });
+  try {
+    return await fn();
+  } finally {
+    tf.unregisterKernel(DHT_KERNEL_NAME, 'webgl');
+    tf.registerKernel(registered);
+  }
+}
+
 export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
   const { batch, seq, dim, classes } = MODEL_SHAPE;
   const x = tf.randomUniform([batch, seq, dim], -1, 1, 'float32', 1);
@@ -58,27 +79,30 @@ export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
     [`LoRA r=${MODEL_SHAPE.loraRank}`, lora.model],
     ['SSH', ssh.model],
   ];
+  // The same SSH model (its weights keep training; the step's cost does not depend on their values).
+  if (tf.getBackend() === 'webgl') variants.push([GATHER_SSH_VARIANT, ssh.model]);
+  const step = (name: string, model: tfl.LayersModel) => (name === GATHER_SSH_VARIANT ? withGatherPasses(() => model.trainOnBatch(x, y)) : model.trainOnBatch(x, y));
   const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
-  for (const [, model] of variants) {
-    model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-    await model.trainOnBatch(x, y); // warm-up: shader compilation, optimizer slots, tables
+  for (const [name, model] of variants) {
+    if (name !== GATHER_SSH_VARIANT) model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    await step(name, model); // warm-up: shader compilation, optimizer slots, tables
   }
   for (let round = 0; round < repeats; round++) {
     for (const [name, model] of variants) {
       const t0 = performance.now();
-      await model.trainOnBatch(x, y);
+      await step(name, model);
       times.get(name)?.push(performance.now() - t0);
     }
   }
   const rows: ModelStepRow[] = [];
   for (const [name, model] of variants) {
     const profile = await tf.profile(async () => {
-      await model.trainOnBatch(x, y);
+      await step(name, model);
     });
     const trainable = model.trainableWeights.reduce((a, w) => a + (w.shape as number[]).reduce((p, d) => p * d, 1), 0);
     rows.push({ variant: name, trainable, ms: median(times.get(name) as number[]), peakBytes: profile.peakBytes, kernels: await kernelTimes(profile as never) });
-    model.dispose();
   }
+  for (const model of new Set(variants.map(([, m]) => m))) model.dispose();
   tf.dispose([x, y]);
   return rows;
 }

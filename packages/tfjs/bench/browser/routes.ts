@@ -5,7 +5,8 @@
  * SwiftShader (the CPU emulating a GPU): compare ratios within a backend only.
  *
  * Run: `npx tsx --conditions=@ssh-peft/source bench/browser/routes.ts` (from packages/tfjs);
- * prints a markdown table. SSH_BENCH_TOKENS (default 256), SSH_BENCH_REPEATS (default 2).
+ * prints a markdown table. SSH_BENCH_TOKENS (default 256), SSH_BENCH_REPEATS (default 2),
+ * SSH_BENCH_BACKENDS (default `webgl,webgpu`), SSH_BENCH_ROUTES (default `native,composed`).
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,12 @@ import type { BrowserStepResult } from './training-step-async';
 const BENCH_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), 'bench-page-entry.ts');
 const tokens = Number(process.env.SSH_BENCH_TOKENS ?? 256);
 const repeats = Number(process.env.SSH_BENCH_REPEATS ?? 2);
+const backends = (process.env.SSH_BENCH_BACKENDS ?? 'webgl,webgpu').split(',');
+const ROUTES = { native: 'native kernels', composed: 'composed (stock ops)' } as const;
+const routes = (process.env.SSH_BENCH_ROUTES ?? 'native,composed').split(',').map((r) => {
+  if (!(r in ROUTES)) throw new Error(`SSH_BENCH_ROUTES: unknown route '${r}' (native, composed)`);
+  return ROUTES[r as keyof typeof ROUTES];
+});
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -30,8 +37,8 @@ async function main(): Promise<void> {
     await session.call('init');
     const stepCase = { rows: 768, cols: 768, tokens, n: 1000, loraRank: 8, repeats };
     const only = ['SSH factored', 'LoRA'];
-    for (const backend of ['webgl', 'webgpu']) {
-      for (const route of ['native kernels', 'composed (stock ops)']) {
+    for (const backend of backends) {
+      for (const route of routes) {
         const rows: BrowserStepResult[] = await session.page.evaluate(
           (a) => {
             const api = (window as unknown as { sshTrainingBench: TrainingBenchApi }).sshTrainingBench;

@@ -11,9 +11,12 @@
  * 4. one training step of a whole model of Dense blocks: body frozen, LoRA r = 8, SSH
  *    (model-step.ts).
  *
- * Writes the browser section of docs/benchmarks/tfjs.md and prints it.
+ * Writes the browser sections of docs/benchmarks/tfjs.md and prints them.
  * Run: `npx nx run tfjs:bench-browser` (or `npx tsx --conditions=@ssh-peft/source
- * bench/browser/run.ts` from packages/tfjs).
+ * bench/browser/run.ts` from packages/tfjs). Flags: `--no-training` (op tables only),
+ * `--training-only`; and, printed without touching the docs, `--dht-only` (the webgl pass
+ * layouts on the whole model's DHT shapes, ~1 min) and `--model-only[=webgl|webgpu]` (the
+ * whole-model step with absolute kernel times).
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -22,7 +25,7 @@ import { CHROMIUM_PATH, openBrowserSession, type BrowserSession } from '../../te
 import type { BenchDhtResult, GpuBackendName, PlanVariant, Timing } from '../../test/browser/harness/harness-api';
 import type { BrowserStepResult } from './training-step-async';
 import type { TrainingBenchApi } from './bench-page-entry';
-import { MODEL_SHAPE, type ModelStepRow } from './model-step';
+import { GATHER_SSH_VARIANT, MODEL_SHAPE, type ModelStepRow } from './model-step';
 import { updateDocSection } from '../doc-section';
 import { WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
 import { WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../src/kernels/webgpu/dht-webgpu';
@@ -48,6 +51,12 @@ export interface BrowserBenchOptions {
   training: boolean;
   /** Timed rounds of the whole-model step (median reported). */
   modelRepeats: number;
+  /** Whether to run the webgl pass-layout table (part of the op tables; alone with `--dht-only`). */
+  layouts: boolean;
+  /** Whether the training tables include the one-layer steps (false: the whole model only, `--model-only`). */
+  layerSteps: boolean;
+  /** Backends of the training tables. */
+  trainingBackends: GpuBackendName[];
 }
 
 export const DEFAULT_BROWSER_BENCH: BrowserBenchOptions = {
@@ -60,7 +69,16 @@ export const DEFAULT_BROWSER_BENCH: BrowserBenchOptions = {
   ops: true,
   training: true,
   modelRepeats: 3,
+  layouts: true,
+  layerSteps: true,
+  trainingBackends: BACKENDS,
 };
+
+/** The whole model's DHT shapes ([batch·seq, width], MODEL_SHAPE) for the webgl layout table. */
+const LAYOUT_SHAPES: Array<[number, number]> = [
+  [MODEL_SHAPE.batch * MODEL_SHAPE.seq, MODEL_SHAPE.dim],
+  [MODEL_SHAPE.batch * MODEL_SHAPE.seq, MODEL_SHAPE.hidden],
+];
 
 export interface BrowserBenchReport {
   environment: string;
@@ -68,6 +86,8 @@ export interface BrowserBenchReport {
   shortRows: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
   bluestein: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
   radix: Array<{ backend: GpuBackendName; n: number; result: BenchDhtResult }>;
+  /** webgl passes in the gather and packed layouts on the whole model's shapes. */
+  layouts: Array<{ rows: number; n: number; result: BenchDhtResult }>;
   training: Array<{ backend: GpuBackendName; dIn: number; dOut: number; rows: BrowserStepResult[] }>;
   model: Array<{ backend: GpuBackendName; rows: ModelStepRow[] }>;
   options: BrowserBenchOptions;
@@ -98,6 +118,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
       shortRows: [],
       bluestein: [],
       radix: [],
+      layouts: [],
       training: [],
       model: [],
       options,
@@ -111,8 +132,10 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
         const result = await session.call('benchDhtOp', { backend, n, rows: options.opRows, budgetMs: options.budgetMs, rfftBudgetMs: options.rfftBudgetMs, rfft: n <= 4099, casMatMul: n <= 4096, plans: [] });
         report.op.push({ backend, n, result });
       }
-      // 16448 = 257·64: a larger prime factor, where the stage's O(log M) beats a pass's O(p).
-      for (const n of [4099, 11008, 16448]) {
+      // 16448 = 257·64: a larger prime factor, where the stage's O(log M) beats a pass's O(p). On webgl
+      // also 11·64, 61·64, 127·64 and 509·16 around its threshold (WEBGL_BLUESTEIN_MIN_PRIME).
+      const crossover = backend === 'webgl' ? [704, 3904, 8128, 8144] : [];
+      for (const n of [4099, 11008, 16448, ...crossover]) {
         log(`bluestein ${backend} N=${n}`);
         const plans: PlanVariant[] = [
           { label: 'stage', directMaxLength: 16, radices: radicesOf(backend), bluesteinMinPrime: 11 },
@@ -141,12 +164,25 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
         report.radix.push({ backend, n, result });
       }
     }
+    for (const [rows, n] of options.layouts ? LAYOUT_SHAPES : []) {
+      log(`webgl layouts [${rows}, ${n}]`);
+      const radices = [...WEBGL_RADICES];
+      const plans: PlanVariant[] = [
+        { label: 'gather', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'gather' },
+        { label: 'packed', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'packed' },
+      ];
+      const result = await session.call('benchDhtOp', { backend: 'webgl', n, rows, budgetMs: options.budgetMs, rfftBudgetMs: 0, rfft: false, casMatMul: false, plans });
+      report.layouts.push({ rows, n, result });
+    }
     if (options.training) {
-      for (const backend of BACKENDS) {
-        for (const [dIn, dOut] of [
-          [768, 768],
-          [768, 3072],
-        ]) {
+      for (const backend of options.trainingBackends) {
+        const layers = options.layerSteps
+          ? [
+              [768, 768],
+              [768, 3072],
+            ]
+          : [];
+        for (const [dIn, dOut] of layers) {
           log(`training ${backend} ${dIn}→${dOut}`);
           // SSH factored against LoRA (the comparison this table exists for); the dense-ΔW variants
           // (SSH dense, FourierFT) cost minutes per step on SwiftShader and are in the cpu/wasm tables.
@@ -207,11 +243,12 @@ export function renderOpSection(r: BrowserBenchReport): string {
     'The kernels (`@ssh-peft/tfjs/gpu`): a decimation-in-time mixed-radix Hartley transform in Stockham',
     'order (natural order in and out), one shader program per pass, ping-pong textures (webgl) or storage',
     'buffers (webgpu), float32 cos/sin tables computed in float64 and uploaded once per length, no CPU round',
-    'trip. webgl computes one output per fragment (a gather of 2p−1 values); webgpu runs radix ≤ 16 as',
-    'butterflies (one thread per p outputs sharing 2p reads). Any N works in O(N log N): factors 8/4/2/3/5/7',
+    "trip. webgl works on tfjs's packed textures (one fragment per 2×2 texel, fetches shared by its two",
+    'rows and, when the pass allows, its two columns; twiddle powers by rotation); webgpu runs radix ≤ 16',
+    'as butterflies (one thread per p outputs sharing 2p reads). Any N works in O(N log N): factors 8/4/2/3/5/7',
     `as passes; prime factors from ${WEBGL_BLUESTEIN_MIN_PRIME} up (webgl; ${WEBGPU_BLUESTEIN_MIN_PRIME} on webgpu) as one Bluestein stage — length-Q DHTs`,
     'by a real-arithmetic chirp convolution of 7-smooth length M ≥ 2Q−1 on the same passes (4099: Q = 4099;',
-    '11008 = 43·2⁸: Q = 43, then radix passes).',
+    '11008 = 43·2⁸ on webgpu: Q = 43, then radix passes; on webgl 11008 is radix passes only, 43 included).',
     '',
     `### DHT op vs tfjs's \`tf.spectral.rfft\` (x: [${o.opRows}, N], float32)`,
     '',
@@ -260,8 +297,8 @@ export function renderOpSection(r: BrowserBenchReport): string {
   lines.push(
     '',
     `Long rows (x: [64, N]): radix of the passes. Defaults: webgl [${WEBGL_RADICES.join(', ')}], webgpu [${WEBGPU_RADICES.join(', ')}]`,
-    '(webgl computes one output per fragment, so a larger radix only adds reads; the webgpu butterfly',
-    'computes p outputs per thread from 2p reads).',
+    '(a webgl fragment computes a 2×2 texel from ~3 fetches per term, so a larger radix mostly adds',
+    'fetches; the webgpu butterfly computes p outputs per thread from 2p reads).',
     '',
     '| backend | N | radix 2 | radix 4 | radix 8 |',
     '|---|---:|---:|---:|---:|',
@@ -270,8 +307,31 @@ export function renderOpSection(r: BrowserBenchReport): string {
     const cell = (label: string) => `${ms(result.plans[label])} (${result.plans[label].passes} passes)`;
     lines.push(`| ${backend} | ${n} | ${cell('radix 2')} | ${cell('radix 4')} | ${cell('radix 8')} |`);
   }
+  lines.push(...renderLayoutTable(r));
   lines.push('', 'Training steps on these backends (a layer and a whole model, SSH against LoRA): section *Browser: SSH training* below.');
   return lines.join('\n');
+}
+
+/** The webgl pass layouts, old (gather) vs new (packed), on the whole model's DHT shapes. */
+export function renderLayoutTable(r: BrowserBenchReport): string[] {
+  if (r.layouts.length === 0) return [];
+  const lines = [
+    '',
+    `webgl pass layout on the whole model's DHT shapes (same schedule, radices [${WEBGL_RADICES.join(', ')}]): \`gather\` is one`,
+    'fragment per output reading 2p−1 values and 2(p−1) twiddles (13 fetches per output at radix 4);',
+    '`packed` (the kernel\'s layout) is one fragment per 2×2 texel, each fetch serving two rows and, on',
+    'these power-of-two lengths, two columns sharing a texel too; one twiddle fetch per texel, the other',
+    'powers by rotation in the shader (~2.75 fetches per output at radix 4, a quarter of the fragments).',
+    '',
+    '| x | passes | gather | packed | gather / packed |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const { rows, n, result } of r.layouts) {
+    const g = result.plans['gather'];
+    const p = result.plans['packed'];
+    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ratio(g, p)} |`);
+  }
+  return lines;
 }
 
 /** The markdown of the training-step section. */
@@ -367,15 +427,48 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
         );
       }
     }
+    lines.push('', 'SSH step / LoRA r=8 step (same run):', '');
+    for (const { backend, rows } of r.model) {
+      const lora = rows.find((x) => x.variant.startsWith('LoRA'));
+      const ssh = rows.find((x) => x.variant === 'SSH');
+      const gather = rows.find((x) => x.variant === GATHER_SSH_VARIANT);
+      if (!lora || !ssh) continue;
+      const before = gather ? ` (with the DHT passes in the \`gather\` layout, one output per fragment: ${(gather.ms / lora.ms).toFixed(2)}×)` : '';
+      lines.push(`* ${backend}: ${(ssh.ms / lora.ms).toFixed(2)}×${before}`);
+    }
   }
   return lines.join('\n');
 }
 
 
 async function main(): Promise<void> {
+  const log = (line: string) => console.error(`[browser bench] ${line}`);
+  if (process.argv.includes('--dht-only')) {
+    // The webgl layout table alone (~1 min), printed, docs untouched.
+    const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops: false, training: false, layouts: true }, log);
+    console.log(renderLayoutTable(report).join('\n'));
+    return;
+  }
+  const modelOnly = process.argv.find((a) => a.startsWith('--model-only'));
+  if (modelOnly !== undefined) {
+    // The whole-model step alone (`--model-only=webgl` for one backend), printed, docs untouched.
+    const backend = modelOnly.split('=')[1] as GpuBackendName | undefined;
+    const trainingBackends = backend === undefined ? BACKENDS : [backend];
+    const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops: false, training: true, layouts: false, layerSteps: false, trainingBackends }, log);
+    console.log(renderTrainingSection(report));
+    // Absolute kernel times (ms) of the profiled step: what a variant adds over another.
+    for (const { backend, rows } of report.model) {
+      for (const row of rows) {
+        const total = row.kernels.reduce((a, k) => a + k.ms, 0);
+        const top = row.kernels.slice(0, 8).map((k) => `${k.name} ${k.ms.toFixed(0)}`);
+        console.log(`${backend} | ${row.variant} | Σ kernels ${total.toFixed(0)} ms | ${top.join(', ')}`);
+      }
+    }
+    return;
+  }
   const training = !process.argv.includes('--no-training');
   const ops = !process.argv.includes('--training-only');
-  const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops, training }, (line) => console.error(`[browser bench] ${line}`));
+  const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops, training, layouts: ops }, log);
   if (ops) {
     const section = renderOpSection(report);
     console.log(section);

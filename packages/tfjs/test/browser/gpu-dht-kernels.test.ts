@@ -111,9 +111,43 @@ for (const backend of ['webgl', 'webgpu'] as GpuBackendName[]) {
       }
     }, 120_000);
 
+    it('feeds packed matMuls correctly at odd sizes (the padding lanes of its output are zeros)', async () => {
+      for (const [rows, n] of [
+        [3, 5],
+        [7, 33],
+        [1, 17],
+        [5, 1],
+        [9, 250],
+      ]) {
+        const r = await ref.session.call('dhtMatMulParity', { backend, rows, n, seed: rows * 1000 + n });
+        for (const key of ['right', 'left'] as const) {
+          expect(withinTolerance(r[key], n), `[${rows}, ${n}] ${key}: ${r[key].maxAbsDiff} vs ${r[key].maxAbsRef}`).toBe(true);
+        }
+      }
+    }, 120_000);
+
     it('runs the documented example of @ssh-peft/tfjs/gpu', async () => {
       expect(await ref.session.call('docExample', backend)).toEqual({ values: [10, -4, -2, 0], backend });
     });
+
+    if (backend === 'webgl') {
+      it('both pass layouts (gather: one output per fragment, packed: a 2×2 texel per fragment) equal cpu', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.oneof(lengths, fc.constantFrom(4099, 11008)),
+            fc.integer({ min: 1, max: 5 }),
+            fc.constantFrom('gather' as const, 'packed' as const),
+            fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+            async (n, rows, webglLayout, seed) => {
+              const r = await ref.session.call('dhtPlanParity', { backend, shape: [rows, n], seed, bluesteinMinPrime: 11, webglLayout });
+              expect(r.leakedDataIds).toBe(0);
+              expect(withinTolerance(r, n), `${webglLayout} [${rows}, ${n}]: max |gpu−cpu| ${r.maxAbsDiff} vs max |cpu| ${r.maxAbsRef}`).toBe(true);
+            },
+          ),
+          propertyOptions(16, 0x5eed0007),
+        );
+      }, 300_000);
+    }
 
     it('the kernel itself rejects a non-float32 input with a typed error naming the dtype', async () => {
       const message = await ref.session.call('kernelRejectsInt32', backend);

@@ -10,7 +10,7 @@ import { SshDtypeError, SshShapeError, SshTfjsError } from '../../errors';
 import { twiddleTable, type HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
 import { planGpuDht, type GpuDhtPlan } from '../gpu-common/bluestein-stage';
 import { clearWebGLBluesteinTables, runWebGLBluestein } from './bluestein-webgl';
-import { createWebGLPassProgram, type WebGLPassProgram } from './hartley-pass-program';
+import { createWebGLPassProgram, type WebGLPassLayout, type WebGLPassProgram } from './hartley-pass-program';
 import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
 
 /**
@@ -27,11 +27,19 @@ export const WEBGL_RADICES: readonly number[] = [4, 2, 3, 5, 7];
  * Prime factors of N from this value up go through the Bluestein stage
  * (../gpu-common/bluestein-stage.ts), smaller ones are radix-p passes, so every length is
  * O(N log N) with a constant of at most ~4·(M/Q)·log M. Measured in `bench/browser`
- * (SwiftShader, noisy shared machine): at p = 43 (N = 11008) the stage and a radix-43
- * pass are within the run-to-run noise of each other, from p ≈ 100 up the stage wins
- * (p = 257: 4–6×, prime N = 4099: 3–48×); see docs/benchmarks/tfjs.md.
+ * (SwiftShader, x: [16, N]) with the packed passes, radix-p passes / stage: p = 11 (N = 704)
+ * 0.06×, 43 (11008) 0.19×, 61 (3904) 0.41×, 127 (8128) 0.89×, 257 (16448) 1.8×,
+ * 509 (8144) 3.2×; see docs/benchmarks/tfjs.md. Passes with p > 16 read every twiddle
+ * power from the table (./hartley-pass-program.ts), so their error stays at the stage's.
  */
-export const WEBGL_BLUESTEIN_MIN_PRIME = 11;
+export const WEBGL_BLUESTEIN_MIN_PRIME = 100;
+
+/**
+ * Texture layout of the passes (./hartley-pass-program.ts): `packed` computes a 2×2 block
+ * of outputs per fragment from shared fetches; `gather` (one output per fragment) is kept
+ * as the measured peer in `bench/browser` and as a second implementation in the tests.
+ */
+export const WEBGL_PASS_LAYOUT: WebGLPassLayout = 'packed';
 
 /** The MathBackendWebGL members this kernel uses. */
 interface WebGLBackendLike extends TableBackend {
@@ -39,7 +47,11 @@ interface WebGLBackendLike extends TableBackend {
   disposeIntermediateTensorInfo(info: TensorInfo): void;
 }
 
-const twiddles = new BackendTableCache((n) => ({ shape: [n, 2], values: twiddleTable(n) }));
+// One cache per layout: a table first uploaded unpacked would be re-packed on every packed pass.
+const twiddles: Record<WebGLPassLayout, BackendTableCache> = {
+  gather: new BackendTableCache((n) => ({ shape: [n, 2], values: twiddleTable(n) })),
+  packed: new BackendTableCache((n) => ({ shape: [n, 2], values: twiddleTable(n) })),
+};
 const plans = new Map<number, GpuDhtPlan>();
 
 function planFor(n: number): GpuDhtPlan {
@@ -54,25 +66,27 @@ function planFor(n: number): GpuDhtPlan {
 
 /**
  * Runs the DHT of every row of `x2d` ([rows, N], float32) times `scale`; returns a new
- * [rows, N]. `plan` defaults to the backend's schedule (the bench passes others to
- * measure the direct-pass threshold).
+ * [rows, N]. `plan` defaults to the backend's schedule and `layout` to
+ * {@link WEBGL_PASS_LAYOUT} (the bench and tests pass others to compare them). The result
+ * is a packed texture for the `packed` layout (tfjs unpacks it if a consumer needs that).
  */
 export function runWebGLHartley(
   backend: WebGLBackendLike,
   x2d: TensorInfo,
   scale: number,
   plan: HartleyPassPlan & { bluestein?: GpuDhtPlan['bluestein'] } = planFor(x2d.shape[1]),
+  layout: WebGLPassLayout = WEBGL_PASS_LAYOUT,
 ): TensorInfo {
   const [rows, n] = x2d.shape;
   let current = x2d;
   const last = plan.passes.length - 1;
   if (plan.bluestein) {
-    current = runWebGLBluestein(backend, x2d, plan.bluestein, last < 0 ? scale : 1, (input, convPlan) => runWebGLHartley(backend, input, 1, convPlan));
+    current = runWebGLBluestein(backend, x2d, plan.bluestein, last < 0 ? scale : 1, (input, convPlan) => runWebGLHartley(backend, input, 1, convPlan, layout));
     if (last < 0) return current;
   }
-  const table = twiddles.get(backend, n);
+  const table = twiddles[layout].get(backend, n);
   plan.passes.forEach((pass, i) => {
-    const program = createWebGLPassProgram(rows, n, pass);
+    const program = createWebGLPassProgram(rows, n, pass, layout);
     const next = backend.runWebGLProgram(program, [current, table], 'float32', [[i === last ? scale : 1]]);
     if (current !== x2d) backend.disposeIntermediateTensorInfo(current);
     current = next;
@@ -80,34 +94,45 @@ export function runWebGLHartley(
   return current;
 }
 
-const dhtWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x } = inputs as unknown as DhtLastAxisInputs;
-  const { scale } = attrs as unknown as DhtLastAxisAttrs;
-  const webgl = backend as unknown as WebGLBackendLike;
-  if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgl): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
-  if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgl): x must have rank ≥ 1, got a scalar`);
-  const n = x.shape[x.shape.length - 1];
-  const size = tf.util.sizeFromShape(x.shape);
-  if (size === 0) return webgl.makeTensorInfo(x.shape.slice(), 'float32', new Float32Array(0));
-  const reshape = tf.getKernel('Reshape', 'webgl');
-  if (reshape === undefined) throw new SshTfjsError(`${DHT_KERNEL_NAME} (webgl): no 'Reshape' kernel is registered for webgl — import '@tensorflow/tfjs-backend-webgl' (not only its base)`);
-  // Reshape through the backend's own kernel: it knows when a packed texture needs a copy.
-  const x2d = reshape.kernelFunc({ inputs: { x } as never, backend, attrs: { shape: [size / n, n] } }) as TensorInfo;
-  const out2d = runWebGLHartley(webgl, x2d, scale);
-  webgl.disposeIntermediateTensorInfo(x2d);
-  // The pass output is an unpacked texture, so viewing it in the input's shape is free.
-  return { dataId: out2d.dataId, shape: x.shape.slice(), dtype: 'float32' };
-};
+/**
+ * The kernel function with the passes in `layout` (the registered kernel uses
+ * {@link WEBGL_PASS_LAYOUT}; the bench registers the other layout in its place to time
+ * whole training steps both ways).
+ */
+export function createDhtWebGLKernelFunc(layout: WebGLPassLayout = WEBGL_PASS_LAYOUT): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { x } = inputs as unknown as DhtLastAxisInputs;
+    const { scale } = attrs as unknown as DhtLastAxisAttrs;
+    const webgl = backend as unknown as WebGLBackendLike;
+    if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgl): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
+    if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgl): x must have rank ≥ 1, got a scalar`);
+    const n = x.shape[x.shape.length - 1];
+    const size = tf.util.sizeFromShape(x.shape);
+    if (size === 0) return webgl.makeTensorInfo(x.shape.slice(), 'float32', new Float32Array(0));
+    const reshape = tf.getKernel('Reshape', 'webgl');
+    if (reshape === undefined) throw new SshTfjsError(`${DHT_KERNEL_NAME} (webgl): no 'Reshape' kernel is registered for webgl — import '@tensorflow/tfjs-backend-webgl' (not only its base)`);
+    // Reshape through the backend's own kernel: it knows when a packed texture needs a copy.
+    const x2d = reshape.kernelFunc({ inputs: { x } as never, backend, attrs: { shape: [size / n, n] } }) as TensorInfo;
+    const out2d = runWebGLHartley(webgl, x2d, scale, planFor(n), layout);
+    webgl.disposeIntermediateTensorInfo(x2d);
+    if (x.shape.length === 2) return out2d;
+    // A packed texture cannot always be viewed in another shape: the backend's Reshape copies when it must.
+    const out = reshape.kernelFunc({ inputs: { x: out2d } as never, backend, attrs: { shape: x.shape.slice() } }) as TensorInfo;
+    webgl.disposeIntermediateTensorInfo(out2d);
+    return out;
+  };
+}
 
 /** Kernel registration record for the `webgl` backend. */
 export const dhtWebGLKernelConfig: KernelConfig = {
   kernelName: DHT_KERNEL_NAME,
   backendName: 'webgl',
-  kernelFunc: dhtWebGL,
+  kernelFunc: createDhtWebGLKernelFunc(),
 };
 
 /** Releases the twiddle tables held for a webgl backend instance. */
 export function clearWebGLDhtTables(backend: object): void {
-  twiddles.clear(backend as TableBackend);
+  twiddles.gather.clear(backend as TableBackend);
+  twiddles.packed.clear(backend as TableBackend);
   clearWebGLBluesteinTables(backend);
 }

@@ -38,6 +38,16 @@ export interface DhtPlanParityArgs {
   seed: number;
   /** Prime factors from this value up go through the Bluestein stage (Infinity: never). */
   bluesteinMinPrime: number;
+  /** Texture layout of the webgl passes (default: the kernel's); ignored on webgpu. */
+  webglLayout?: 'gather' | 'packed';
+}
+
+export interface DhtMatMulParityArgs {
+  backend: GpuBackendName;
+  /** x: [rows, n]; the op's output enters two matMuls that contract over n and over rows. */
+  rows: number;
+  n: number;
+  seed: number;
 }
 
 export interface DhtPlanParityResult extends Diff {
@@ -116,6 +126,8 @@ export interface PlanVariant {
   radices: number[];
   /** Prime factors from this value up go through the Bluestein stage (default: the backend's). */
   bluesteinMinPrime?: number;
+  /** Texture layout of the webgl passes (default: the kernel's); ignored on webgpu. */
+  webglLayout?: 'gather' | 'packed';
 }
 
 export interface Timing {
@@ -138,6 +150,11 @@ export interface HarnessApi {
   dhtGradParity(args: Omit<DhtParityArgs, 'layout'>): Promise<Diff>;
   /** The kernel's pass loop with the backend's radices and an explicit Bluestein threshold, against the cpu op. */
   dhtPlanParity(args: DhtPlanParityArgs): Promise<DhtPlanParityResult>;
+  /**
+   * dht(x)·W ([rows, n]·[n, 3]) and Vᵀ·dht(x) ([3, rows]·[rows, n]) against cpu: tfjs's
+   * packed matMul multiplies the padding lanes of odd sizes, so they must hold zeros.
+   */
+  dhtMatMulParity(args: DhtMatMulParityArgs): Promise<{ right: Diff; left: Diff }>;
   sshLinearParity(args: SshLinearParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff; leakedTensors: number }>;
   /** The sparse-mix kernels (forward, ∂x, ∂c through tf.grads) against cpu on random terms. */
   sparseMixParity(args: SparseMixParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff; leakedTensors: number; kernelBackend: string }>;

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { dhtLastAxis } from '../../../src/ops/dht';
 import type { HartleyPassPlan } from '../../../src/kernels/gpu-common/hartley-pass-plan';
-import { runWebGLHartley, WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../../src/kernels/webgl/dht-webgl';
+import { runWebGLHartley, WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_PASS_LAYOUT, WEBGL_RADICES } from '../../../src/kernels/webgl/dht-webgl';
+import type { WebGLPassLayout } from '../../../src/kernels/webgl/hartley-pass-program';
 import { runWebGPUHartley, WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../../src/kernels/webgpu/dht-webgpu';
 import { planGpuDht, type GpuDhtPlan, type GpuDhtPlanOptions } from '../../../src/kernels/gpu-common/bluestein-stage';
 import type { BenchDhtArgs, BenchDhtResult, Timing } from './harness-api';
@@ -62,10 +63,15 @@ export function gpuPlan(backendName: string, n: number, overrides: Partial<GpuDh
 }
 
 /** Runs the kernel's pass loop with an explicit schedule (for the threshold measurement). */
-export function dhtWithPlan(backendName: string, x: tf.Tensor2D, plan: HartleyPassPlan & { bluestein?: GpuDhtPlan['bluestein'] }): tf.Tensor {
+export function dhtWithPlan(
+  backendName: string,
+  x: tf.Tensor2D,
+  plan: HartleyPassPlan & { bluestein?: GpuDhtPlan['bluestein'] },
+  webglLayout: WebGLPassLayout = WEBGL_PASS_LAYOUT,
+): tf.Tensor {
   const backend = tf.backend() as never;
   const info = { dataId: x.dataId, shape: x.shape, dtype: 'float32' as const };
-  const out = backendName === 'webgl' ? runWebGLHartley(backend, info, 1, plan) : runWebGPUHartley(backend, info, 1, plan);
+  const out = backendName === 'webgl' ? runWebGLHartley(backend, info, 1, plan, webglLayout) : runWebGPUHartley(backend, info, 1, plan);
   return tf.engine().makeTensorFromTensorInfo(out);
 }
 
@@ -84,11 +90,11 @@ export async function benchDhtOp(args: BenchDhtArgs): Promise<BenchDhtResult> {
   }
   const plans: BenchDhtResult['plans'] = {};
   for (const variant of args.plans) {
-    const { label, ...options } = variant;
+    const { label, webglLayout, ...options } = variant;
     const plan = gpuPlan(backend, n, options);
     const stage = plan.bluestein;
     const bluestein = stage ? `Q = ${stage.length}, M = ${stage.convLength}, ${plan.passes.length} passes` : undefined;
-    plans[label] = { ...(await timeOp(() => dhtWithPlan(backend, x, plan), budgetMs)), passes: plan.passes.length + (stage ? 2 * stage.convPlan.passes.length + 3 : 0), bluestein };
+    plans[label] = { ...(await timeOp(() => dhtWithPlan(backend, x, plan, webglLayout), budgetMs)), passes: plan.passes.length + (stage ? 2 * stage.convPlan.passes.length + 3 : 0), bluestein };
   }
   x.dispose();
   return { dht, rfft, casMatMul, plans };

@@ -128,7 +128,30 @@ const harness: HarnessApi = {
     return { maxAbsDiff: maxAbsDiff(got, want), maxAbsRef: maxAbs(want) };
   },
 
-  async dhtPlanParity({ backend, shape, seed, bluesteinMinPrime }) {
+  async dhtMatMulParity({ backend, rows, n, seed }) {
+    const xv = seededValues(seed, rows * n);
+    const wv = seededValues(seed + 1, n * 3);
+    const vv = seededValues(seed + 2, rows * 3);
+    const run = async () => {
+      const x = tf.tensor2d(xv, [rows, n]);
+      const w = tf.tensor2d(wv, [n, 3]);
+      const v = tf.tensor2d(vv, [rows, 3]);
+      const h = dhtLastAxis(x);
+      const right = tf.matMul(h, w);
+      const left = tf.matMul(v, h, true, false);
+      const out = { right: (await right.data()) as Float32Array, left: (await left.data()) as Float32Array };
+      tf.dispose([x, w, v, h, right, left]);
+      return out;
+    };
+    const want = await onBackend('cpu', run);
+    const got = await onBackend(backend, run);
+    return {
+      right: { maxAbsDiff: maxAbsDiff(got.right, want.right), maxAbsRef: maxAbs(want.right) },
+      left: { maxAbsDiff: maxAbsDiff(got.left, want.left), maxAbsRef: maxAbs(want.left) },
+    };
+  },
+
+  async dhtPlanParity({ backend, shape, seed, bluesteinMinPrime, webglLayout }) {
     const values = seededValues(seed, shape[0] * shape[1]);
     const want = await onBackend('cpu', async () => {
       const x = tf.tensor2d(values, shape);
@@ -140,12 +163,12 @@ const harness: HarnessApi = {
     return onBackend(backend, async () => {
       const plan = gpuPlan(backend, shape[1], { bluesteinMinPrime });
       const x = tf.tensor2d(values, shape);
-      const y = dhtWithPlan(backend, x, plan);
+      const y = dhtWithPlan(backend, x, plan, webglLayout);
       const got = (await y.data()) as Float32Array;
       y.dispose();
       // Second run after warm-up: every intermediate is released, tables are cached.
       const dataIdsBefore = tf.engine().backend.numDataIds();
-      tf.dispose(dhtWithPlan(backend, x, plan));
+      tf.dispose(dhtWithPlan(backend, x, plan, webglLayout));
       const leakedDataIds = tf.engine().backend.numDataIds() - dataIdsBefore;
       x.dispose();
       return {
