@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dht2d } from '@ssh-peft/hartley';
 import { fingerprintWeights, serializePlan, type SelectionOptions } from '../src/index';
-import { runSelection, type PhaseTimes } from '../src/select';
+import { phaseTimer, runSelection, type PhaseTimes } from '../src/select';
 import { topEnergyPositions } from '../src/top-energy';
 import { blockShapes, streamBlock } from './workload';
 
@@ -35,7 +35,7 @@ async function timedSelection(options: SelectionOptions): Promise<{ times: Phase
   const times: PhaseTimes = { checkMs: 0, dhtMs: 0, rankMs: 0 };
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const plan = await runSelection(streamBlock(shapes), options, times);
+  const plan = await runSelection(streamBlock(shapes), options, phaseTimer(times));
   const totalMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   return { times, totalMs, text: serializePlan(plan), peakMB: peakRssMB(), cpuMs: (cpu.user + cpu.system) / 1000 };

@@ -175,7 +175,7 @@ export class GlobalSelector implements LayerSelector {
     const layerCap = Math.min(positions, options.maxPerLayer ?? positions);
     const extrasRoom = Math.max(0, budget - minPerLayer * (layer.ordinal + 1));
     const kept = Math.max(0, Math.min(layerCap, minPerLayer + extrasRoom));
-    const top = topEnergyPositions(layer.spectrum, kept);
+    const top = topEnergyPositions(layer.spectrum, kept, 'auto', layer.firstDigits);
     const randomTotal = budget - Math.floor(options.energyRatio * budget);
     const boundary: RankBoundary | undefined = kept > 0 ? { energy: top.energies[kept - 1]!, index: top.indices[kept - 1]! } : undefined;
     const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SelectionError, SelectionInputError, SelectionOptionError } from './errors';
-import type { PhaseTimes, PreparedLayer } from './layer-pipeline';
+import type { PreparedLayer } from './layer-pipeline';
+import type { PhaseTimes } from './observer';
 import type { LayerInput, ResolvedSelectionOptions } from './types';
 import type { LayerPool } from './worker-pool';
 import type { JobMessage, ResultMessage } from './worker-protocol';

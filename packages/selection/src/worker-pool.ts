@@ -1,5 +1,6 @@
 import { SelectionOptionError } from './errors';
-import type { PhaseTimes, PreparedLayer } from './layer-pipeline';
+import type { PreparedLayer } from './layer-pipeline';
+import type { PhaseTimes } from './observer';
 import type { LayerInput, ResolvedSelectionOptions } from './types';
 
 /** Layers the main thread hands to worker threads, several at a time (Node only). */

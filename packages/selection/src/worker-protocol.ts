@@ -1,4 +1,5 @@
-import type { PhaseTimes, PreparedLayer } from './layer-pipeline';
+import type { PreparedLayer } from './layer-pipeline';
+import type { PhaseTimes } from './observer';
 
 /** Main thread → worker: one layer to prepare (its floats copied for the worker). */
 export interface JobMessage {
