@@ -93,12 +93,17 @@ export class GlobalSelector implements LayerSelector {
   private readonly budget: number;
   /**
    * The cross-layer pool of "extra" candidates, best first (score desc, key asc), at most
-   * B − Σmin long. Each new layer's sorted extras are merged into it and the tail cut off: a
-   * sequential merge, O(pool + layer) per layer, instead of one heap operation per candidate
-   * (a heap of millions of entries is bound by cache misses).
+   * B − Σmin long: its first `poolSize` entries of `poolScores`/`poolKeys`. Each new layer's sorted
+   * extras are merged into it and the tail cut off: a sequential merge, O(pool + layer) per layer,
+   * instead of one heap operation per candidate (a heap of millions of entries is bound by cache
+   * misses). The merge writes into the spare pair of arrays, then the pairs swap: no allocation
+   * per layer once they have grown to the pool's size.
    */
   private poolScores = new Float64Array(0);
   private poolKeys = new Float64Array(0);
+  private spareScores = new Float64Array(0);
+  private spareKeys = new Float64Array(0);
+  private poolSize = 0;
   private reservedTotal = 0;
   private available = 0;
   /** R = B − ⌊δ·B⌋, the random share over all layers: no layer ever needs more random positions. */
@@ -116,31 +121,50 @@ export class GlobalSelector implements LayerSelector {
   private mergeIntoPool(capacity: number, ordinal: number, from: number, to: number, scoreOf: (rank: number) => number): void {
     const oldScores = this.poolScores;
     const oldKeys = this.poolKeys;
-    const size = Math.min(capacity, oldScores.length + Math.max(0, to - from));
-    const scores = new Float64Array(size);
-    const keys = new Float64Array(size);
+    const oldSize = this.poolSize;
+    const incoming = Math.max(0, to - from);
+    const size = Math.min(capacity, oldSize + incoming);
+    if (this.spareScores.length < size) {
+      this.spareScores = new Float64Array(size);
+      this.spareKeys = new Float64Array(size);
+    }
+    const scores = this.spareScores;
+    const keys = this.spareKeys;
+    const newScores = new Float64Array(incoming);
+    for (let r = 0; r < incoming; r++) newScores[r] = scoreOf(from + r);
     const layer = this.layers[ordinal]!;
+    const base = ordinal * LAYER_STRIDE;
     let i = 0;
-    let rank = from;
-    let nextScore = rank < to ? scoreOf(rank) : 0;
-    for (let out = 0; out < size; out++) {
-      const takeNew = rank < to && (i >= oldScores.length || better(nextScore, ordinal * LAYER_STRIDE + rank, oldScores[i]!, oldKeys[i]!));
-      if (takeNew) {
-        scores[out] = nextScore;
-        keys[out] = ordinal * LAYER_STRIDE + rank;
-        layer.extras++;
-        rank++;
-        if (rank < to) nextScore = scoreOf(rank);
+    let r = 0;
+    let out = 0;
+    // Every pool entry comes from an earlier layer, so its key is lower: on equal scores it stays
+    // ahead, and a new entry gets in only with a strictly higher score.
+    for (; out < size && r < incoming && i < oldSize; out++) {
+      const next = newScores[r]!;
+      if (next > oldScores[i]!) {
+        scores[out] = next;
+        keys[out] = base + from + r++;
       } else {
         scores[out] = oldScores[i]!;
-        keys[out] = oldKeys[i]!;
-        i++;
+        keys[out] = oldKeys[i++]!;
       }
     }
+    for (; out < size && r < incoming; out++) {
+      scores[out] = newScores[r]!;
+      keys[out] = base + from + r++;
+    }
+    for (; out < size && i < oldSize; out++) {
+      scores[out] = oldScores[i]!;
+      keys[out] = oldKeys[i++]!;
+    }
+    layer.extras += r;
     // Old entries past the cut leave the pool for good.
-    for (; i < oldScores.length; i++) this.layers[Math.floor(oldKeys[i]! / LAYER_STRIDE)]!.extras--;
+    for (; i < oldSize; i++) this.layers[Math.floor(oldKeys[i]! / LAYER_STRIDE)]!.extras--;
+    this.spareScores = oldScores;
+    this.spareKeys = oldKeys;
     this.poolScores = scores;
     this.poolKeys = keys;
+    this.poolSize = size;
   }
 
   /**

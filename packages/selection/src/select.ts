@@ -73,25 +73,27 @@ export async function runSelection(layers: LayerSource, options: SelectionOption
   const workspace = new SpectrumWorkspace(resolved.variant, resolved.normalization);
   const seen = new Set<string>();
   let read = 0;
-  try {
-    for await (const layer of layers as AsyncIterable<LayerInput>) {
-      checkLayerShape(layer, read, seen);
-      seen.add(layer.name);
-      const ordinal = read++;
-      if (pool !== null && pool.takes(layer)) {
-        // Large layers go to the worker threads, several at a time; results are accepted strictly
-        // in input order, so the plan is the one-thread plan bit for bit.
-        await pool.submit(layer, ordinal, (prepared, times) => {
-          observer?.phase('check', times.checkMs);
-          observer?.phase('dht', times.dhtMs);
-          observer?.phase('rank', times.rankMs);
-          accept(prepared, layer.name);
-        });
-      } else {
-        if (pool !== null) await pool.drain();
-        accept(prepareLayer(layer, ordinal, resolved, workspace, observer), layer.name);
-      }
+  const take = async (layer: LayerInput): Promise<void> => {
+    checkLayerShape(layer, read, seen);
+    const { name } = layer;
+    seen.add(name);
+    const ordinal = read++;
+    if (pool !== null && pool.takes(layer)) {
+      // Large layers go to the worker threads, several at a time; results are accepted strictly
+      // in input order, so the plan is the one-thread plan bit for bit.
+      await pool.submit(layer, ordinal, (prepared, times) => {
+        observer?.phase('check', times.checkMs);
+        observer?.phase('dht', times.dhtMs);
+        observer?.phase('rank', times.rankMs);
+        accept(prepared, name);
+      });
+    } else {
+      if (pool !== null) await pool.drain();
+      accept(prepareLayer(layer, ordinal, resolved, workspace, observer), name);
     }
+  };
+  try {
+    await forEachLayer(layers as Iterable<LayerInput> | AsyncIterable<LayerInput>, take);
     if (pool !== null) await pool.drain();
   } finally {
     if (pool !== null) await pool.close();
@@ -99,6 +101,34 @@ export async function runSelection(layers: LayerSource, options: SelectionOption
   if (done === 0) throw new SelectionInputError('layers', 'no layers to select from (the layer list is empty)');
   const planned = observe(observer, 'rank', () => (global !== null ? global.finish() : perLayer!.finish()));
   return { version: SELECTION_PLAN_VERSION, options: resolved, layers: planned };
+}
+
+/**
+ * `for await (const layer of source) await take(layer)`, except that no reference to a layer is
+ * left in this frame once `take` has returned: a suspended loop keeps its variables, so with
+ * `for await` the previous layer stays reachable while the stream produces the next one — two
+ * weight matrices alive where one suffices. Like `for await`: values of a sync iterable are
+ * awaited, and the iterator is closed (`return()`) when `take` throws.
+ */
+async function forEachLayer(source: Iterable<LayerInput> | AsyncIterable<LayerInput>, take: (layer: LayerInput) => Promise<void>): Promise<void> {
+  const sync = !(Symbol.asyncIterator in source);
+  const iterator = sync ? (source as Iterable<LayerInput>)[Symbol.iterator]() : (source as AsyncIterable<LayerInput>)[Symbol.asyncIterator]();
+  let step: IteratorResult<LayerInput> | undefined;
+  let layer: LayerInput | undefined;
+  for (;;) {
+    step = await iterator.next();
+    if (step.done === true) return;
+    layer = sync ? await step.value : step.value;
+    step = undefined;
+    try {
+      await take(layer);
+    } catch (error) {
+      layer = undefined;
+      await iterator.return?.();
+      throw error;
+    }
+    layer = undefined;
+  }
 }
 
 /** The `workers` option: undefined (default), or an integer ≥ 1. */

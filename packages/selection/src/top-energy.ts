@@ -121,20 +121,32 @@ function topFloat32(spectrum: Float32Array, k: number, first: Uint32Array): Rank
   const keys = new Uint32Array(count);
   const indices = new Uint32Array(count);
   let c = 0;
-  let atBoundary = 0;
-  for (let i = 0; i < n; i++) {
-    const key = bits[i]! & 0x7fffffff;
-    const digit = key >>> shift;
-    if (digit > t || (digit === t && atBoundary++ < quota)) {
-      keys[c] = key;
-      indices[c++] = i;
+  if (shift !== 0) {
+    const lowest = t << shift;
+    for (let i = 0; i < n; i++) {
+      const key = bits[i]! & 0x7fffffff;
+      if (key >= lowest) {
+        keys[c] = key;
+        indices[c++] = i;
+      }
+    }
+  } else {
+    let left = quota;
+    for (let i = 0; i < n; i++) {
+      const key = bits[i]! & 0x7fffffff;
+      if (key > t || (key === t && left-- > 0)) {
+        keys[c] = key;
+        indices[c++] = i;
+      }
     }
   }
   // Candidates are in index order; a stable sort by key descending keeps ties lowest index first.
-  sortDescendingStable([keys], indices, [31]);
+  const sortedKeys = sortDescendingStable([keys], indices, [31]);
+  // The keys are |H| as float32 bits: |H|·|H| is H², read sequentially instead of from the spectrum.
+  const magnitudes = new Float32Array(sortedKeys.buffer, sortedKeys.byteOffset, k);
   const energies = new Float64Array(k);
   for (let r = 0; r < k; r++) {
-    const h = spectrum[indices[r]!]!;
+    const h = magnitudes[r]!;
     energies[r] = h * h;
   }
   return { indices: count === k ? indices : indices.slice(0, k), energies };
@@ -229,11 +241,12 @@ interface SortLanes {
 /**
  * Sorts entries by their key descending, stably, by least-significant-digit radix passes of 16
  * bits: `words` are the key's 32-bit words least significant first (`widths` their bit counts),
- * moved together with `indices`. Passes whose digit is the same for all entries are skipped.
+ * moved together with `indices` (sorted in place). Passes whose digit is the same for all entries
+ * are skipped. Returns the sorted least significant key word.
  */
-function sortDescendingStable(words: Uint32Array[], indices: Uint32Array, widths: number[]): void {
+function sortDescendingStable(words: Uint32Array[], indices: Uint32Array, widths: number[]): Uint32Array {
   const m = indices.length;
-  if (m < 2) return;
+  if (m < 2) return words[0]!;
   const counts = new Uint32Array(65536);
   const two = words.length === 2;
   let from: SortLanes = { lo: words[0]!, hi: two ? words[1]! : words[0]!, indices };
@@ -273,4 +286,5 @@ function sortDescendingStable(words: Uint32Array[], indices: Uint32Array, widths
     }
   }
   if (from.indices !== indices) indices.set(from.indices);
+  return from.lo;
 }
