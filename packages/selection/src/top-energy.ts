@@ -238,28 +238,32 @@ interface SortLanes {
   indices: Uint32Array;
 }
 
+const RADIX_BITS = 11;
+const RADIX_BUCKETS = 1 << RADIX_BITS;
+const RADIX_MASK = RADIX_BUCKETS - 1;
+
 /**
- * Sorts entries by their key descending, stably, by least-significant-digit radix passes of 16
- * bits: `words` are the key's 32-bit words least significant first (`widths` their bit counts),
+ * Sorts entries by their key descending, stably, by least-significant-digit radix passes of 11
+ * bits (2048 buckets: the scatter's write streams stay in cache, unlike 65536 buckets): `words` are the key's 32-bit words least significant first (`widths` their bit counts),
  * moved together with `indices` (sorted in place). Passes whose digit is the same for all entries
  * are skipped. Returns the sorted least significant key word.
  */
 function sortDescendingStable(words: Uint32Array[], indices: Uint32Array, widths: number[]): Uint32Array {
   const m = indices.length;
   if (m < 2) return words[0]!;
-  const counts = new Uint32Array(65536);
+  const counts = new Uint32Array(RADIX_BUCKETS);
   const two = words.length === 2;
   let from: SortLanes = { lo: words[0]!, hi: two ? words[1]! : words[0]!, indices };
   let to: SortLanes = { lo: new Uint32Array(m), hi: two ? new Uint32Array(m) : new Uint32Array(0), indices: new Uint32Array(m) };
   for (let w = 0; w < words.length; w++) {
-    for (let shift = 0; shift < widths[w]!; shift += 16) {
+    for (let shift = 0; shift < widths[w]!; shift += RADIX_BITS) {
       const source = w === 0 ? from.lo : from.hi;
       counts.fill(0);
-      for (let i = 0; i < m; i++) counts[(source[i]! >>> shift) & 0xffff]!++;
-      if (counts[(source[0]! >>> shift) & 0xffff] === m) continue;
+      for (let i = 0; i < m; i++) counts[(source[i]! >>> shift) & RADIX_MASK]!++;
+      if (counts[(source[0]! >>> shift) & RADIX_MASK] === m) continue;
       // Descending: the largest digit's bucket starts at 0.
       let start = 0;
-      for (let d = 65535; d >= 0; d--) {
+      for (let d = RADIX_BUCKETS - 1; d >= 0; d--) {
         const c = counts[d]!;
         counts[d] = start;
         start += c;
@@ -270,14 +274,14 @@ function sortDescendingStable(words: Uint32Array[], indices: Uint32Array, widths
       const toIndex = to.indices;
       if (two) {
         for (let i = 0; i < m; i++) {
-          const slot = counts[(source[i]! >>> shift) & 0xffff]!++;
+          const slot = counts[(source[i]! >>> shift) & RADIX_MASK]!++;
           toLo[slot] = lo[i]!;
           toHi[slot] = hi[i]!;
           toIndex[slot] = index[i]!;
         }
       } else {
         for (let i = 0; i < m; i++) {
-          const slot = counts[(source[i]! >>> shift) & 0xffff]!++;
+          const slot = counts[(source[i]! >>> shift) & RADIX_MASK]!++;
           toLo[slot] = lo[i]!;
           toIndex[slot] = index[i]!;
         }
