@@ -61,3 +61,27 @@ export function scanEnergies(spectrum: Float32Array | Float64Array, histogram: U
   }
   return sum;
 }
+
+/**
+ * An upper bound on how many energies of the spectrum are ≥ `lowest`, from its first-digit
+ * histogram alone (no pass over the spectrum): the entries in the bins at or above the bin of the
+ * smallest key an energy ≥ `lowest` can have.
+ */
+export function countEnergiesAtLeast(spectrum: Float32Array | Float64Array, firstDigits: Uint32Array, lowest: number): number {
+  if (!(lowest > 0)) return spectrum.length;
+  let digit: number;
+  if (spectrum instanceof Float32Array) {
+    // A float32 |H| with H² ≥ lowest is ≥ √lowest; a float32 a little below √lowest bounds the keys.
+    pun32[0] = Math.fround(Math.sqrt(lowest) * (1 - 2 ** -20));
+    digit = (pun32Bits[0]! & 0x7fffffff) >>> 15;
+  } else {
+    pun64[0] = lowest;
+    digit = punWords[HI]! >>> 15;
+  }
+  let count = 0;
+  for (let d = digit; d < FIRST_DIGIT_BINS; d++) count += firstDigits[d]!;
+  return count;
+}
+
+const pun32 = new Float32Array(1);
+const pun32Bits = new Uint32Array(pun32.buffer);

@@ -5,6 +5,7 @@ import { createRandom, layerStreamSeed } from './random';
 import { drawOutside, firstOutside, PermutationStream, prefixHolding, type Draws, type RankBoundary } from './random-positions';
 import { better } from './ranked-heap';
 import type { LayerSelector, ScoredLayer } from './scored-layer';
+import { countEnergiesAtLeast } from './energy-keys';
 import { topEnergyPositions, type RankedPositions } from './top-energy';
 import type { GlobalScore, PlannedLayer, ResolvedSelectionOptions } from './types';
 
@@ -57,6 +58,18 @@ export function scoreFunction(score: GlobalScore, energies: Float64Array, totalE
   if (!(totalEnergy > 0)) return () => 0;
   const divisor = score === 'relative-energy' ? totalEnergy : totalEnergy / positions;
   return (rank) => energies[rank]! / divisor;
+}
+
+/**
+ * The least energy a position must have to score above `floor` (Infinity: none can), with a
+ * relative margin far beyond the rounding of the score's division, so that it is a safe bound.
+ */
+function lowestAdmissibleEnergy(score: GlobalScore, floor: number, totalEnergy: number, positions: number): number {
+  if (score === 'energy') return floor;
+  if (!(totalEnergy > 0)) return Infinity; // every score is 0, none is above a floor ≥ 0
+  const divisor = score === 'relative-energy' ? totalEnergy : totalEnergy / positions;
+  const lowest = floor * divisor * (1 - 1e-9);
+  return lowest > 1e-280 ? lowest : 0;
 }
 
 /** The last of a layer's first `count` candidates (undefined when count = 0). */
@@ -191,20 +204,42 @@ export class GlobalSelector implements LayerSelector {
    * (fixed by its ordinal), and its random draws up to min(R, kept) entries outside that top set.
    * Every entry outside the top-`kept` set is outside any smaller top set, so these draws start
    * with the ones {@link accept} would have drawn for the layer's actual share: the plan is the same.
+   *
+   * `floor` ({@link admissionFloor}, taken at any time before {@link accept}): a score the pool's
+   * worst entry already reaches, so positions of this layer that score no higher can never get
+   * into it. `kept` then shrinks to minPerLayer + an upper bound (from the energy histogram) on the
+   * positions above the floor — exactly what trimming the layer to its possible share would keep,
+   * so the plan is the same, but the positions beyond are never sorted nor stored.
    */
-  static prepare(layer: ScoredLayer, options: ResolvedSelectionOptions): LayerEvidence {
+  static prepare(layer: ScoredLayer, options: ResolvedSelectionOptions, floor?: number): LayerEvidence {
     const budget = options.budget!;
     const positions = layer.rows * layer.cols;
     const minPerLayer = options.minPerLayer ?? 0;
     const layerCap = Math.min(positions, options.maxPerLayer ?? positions);
     const extrasRoom = Math.max(0, budget - minPerLayer * (layer.ordinal + 1));
-    const kept = Math.max(0, Math.min(layerCap, minPerLayer + extrasRoom));
+    let kept = Math.max(0, Math.min(layerCap, minPerLayer + extrasRoom));
+    if (floor !== undefined && layer.firstDigits !== undefined && kept > minPerLayer) {
+      const lowest = lowestAdmissibleEnergy(options.score!, floor, layer.totalEnergy, positions);
+      const above = lowest === Infinity ? 0 : countEnergiesAtLeast(layer.spectrum, layer.firstDigits, lowest);
+      kept = Math.min(kept, minPerLayer + above);
+    }
     const top = topEnergyPositions(layer.spectrum, kept, 'auto', layer.firstDigits);
     const randomTotal = budget - Math.floor(options.energyRatio * budget);
     const boundary: RankBoundary | undefined = kept > 0 ? { energy: top.energies[kept - 1]!, index: top.indices[kept - 1]! } : undefined;
     const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);
     const draws = drawOutside(stream, layer.spectrum, boundary, Math.min(randomTotal, kept));
     return { name: layer.name, rows: layer.rows, cols: layer.cols, ordinal: layer.ordinal, fingerprint: layer.fingerprint, totalEnergy: layer.totalEnergy, top, draws };
+  }
+
+  /**
+   * The score that the layer with this ordinal must beat for a position to enter the pool, known
+   * from the layers accepted so far (undefined while the pool is not full). It only rises as more
+   * layers are accepted, so an older value is a valid, looser floor.
+   */
+  admissionFloor(ordinal: number): number | undefined {
+    const capacity = this.budget - (this.options.minPerLayer ?? 0) * (ordinal + 1);
+    if (capacity <= 0 || this.poolSize < capacity) return undefined;
+    return this.poolScores[capacity - 1];
   }
 
   add(layer: ScoredLayer): void {
@@ -229,8 +264,10 @@ export class GlobalSelector implements LayerSelector {
     const extrasRoom = budget - this.reservedTotal;
     const kept = Math.min(layerCap, minPerLayer + extrasRoom);
     const top = layer.top;
-    if (top.indices.length !== kept || layer.ordinal !== this.layers.length) {
-      throw new Error(`internal: layer '${layer.name}' prepared for ordinal ${layer.ordinal} with ${top.indices.length} candidates, expected ordinal ${this.layers.length} with ${kept}`);
+    // Fewer than `kept` when prepared against an admission floor (never fewer than the reserved ones).
+    const candidates = top.indices.length;
+    if (candidates > kept || candidates < Math.min(kept, minPerLayer) || layer.ordinal !== this.layers.length) {
+      throw new Error(`internal: layer '${layer.name}' prepared for ordinal ${layer.ordinal} with ${candidates} candidates, expected ordinal ${this.layers.length} with ≤ ${kept}`);
     }
 
     const ordinal = this.layers.length;
@@ -249,7 +286,7 @@ export class GlobalSelector implements LayerSelector {
     this.layers.push(record);
 
     const scoreOf = scoreFunction(options.score!, top.energies, layer.totalEnergy, positions);
-    this.mergeIntoPool(extrasRoom, ordinal, minPerLayer, kept, scoreOf);
+    this.mergeIntoPool(extrasRoom, ordinal, minPerLayer, candidates, scoreOf);
     for (const earlier of this.layers) this.trimToShare(earlier);
   }
 

@@ -97,7 +97,7 @@ export function createWorkerPool(workers: number | undefined, options: ResolvedS
 
   return {
     takes: (layer) => layer.rows * layer.cols >= MIN_WORKER_POSITIONS,
-    async submit(layer, ordinal, onResult) {
+    async submit(layer, ordinal, floor, onResult) {
       throwIfFailed();
       let slot = slotFor();
       while (slot === undefined) {
@@ -109,7 +109,7 @@ export function createWorkerPool(workers: number | undefined, options: ResolvedS
       queue.push({ ordinal, onResult });
       // A copy of exactly the layer's floats, transferred: the caller's array is never detached.
       const weights = layer.weights.slice();
-      const job: JobMessage = { ordinal, name: layer.name, rows: layer.rows, cols: layer.cols, weights };
+      const job: JobMessage = { ordinal, floor, name: layer.name, rows: layer.rows, cols: layer.cols, weights };
       slot.worker.postMessage(job, [weights.buffer]);
     },
     async drain() {

@@ -81,7 +81,7 @@ export async function runSelection(layers: LayerSource, options: SelectionOption
     if (pool !== null && pool.takes(layer)) {
       // Large layers go to the worker threads, several at a time; results are accepted strictly
       // in input order, so the plan is the one-thread plan bit for bit.
-      await pool.submit(layer, ordinal, (prepared, times) => {
+      await pool.submit(layer, ordinal, global?.admissionFloor(ordinal), (prepared, times) => {
         observer?.phase('check', times.checkMs);
         observer?.phase('dht', times.dhtMs);
         observer?.phase('rank', times.rankMs);
@@ -89,7 +89,7 @@ export async function runSelection(layers: LayerSource, options: SelectionOption
       });
     } else {
       if (pool !== null) await pool.drain();
-      accept(prepareLayer(layer, ordinal, resolved, workspace, observer), name);
+      accept(prepareLayer(layer, ordinal, global?.admissionFloor(ordinal), resolved, workspace, observer), name);
     }
   };
   try {

@@ -39,7 +39,7 @@ parentPort!.on('message', (job: JobMessage) => {
     let message: ResultMessage;
     let transfer: ArrayBuffer[] = [];
     try {
-      const prepared = prepareLayer({ name: job.name, rows: job.rows, cols: job.cols, weights: job.weights }, job.ordinal, options, workspace, phaseTimer(times));
+      const prepared = prepareLayer({ name: job.name, rows: job.rows, cols: job.cols, weights: job.weights }, job.ordinal, job.floor, options, workspace, phaseTimer(times));
       message = { ordinal: job.ordinal, ok: true, prepared, times };
       transfer = transferables(prepared);
     } catch (error) {

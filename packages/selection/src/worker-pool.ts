@@ -8,10 +8,11 @@ export interface LayerPool {
   /** Whether this layer is worth a worker (large enough to pay for the copy to the thread). */
   takes(layer: LayerInput): boolean;
   /**
-   * Sends the layer to a worker thread; resolves once there is room for another one. `onResult` is
+   * Sends the layer (and the pool's admission floor for it, see `GlobalSelector.admissionFloor`) to
+   * a worker thread; resolves once there is room for another one. `onResult` is
    * called with the prepared layer strictly in submission order (never concurrently).
    */
-  submit(layer: LayerInput, ordinal: number, onResult: (prepared: PreparedLayer, times: PhaseTimes) => void): Promise<void>;
+  submit(layer: LayerInput, ordinal: number, floor: number | undefined, onResult: (prepared: PreparedLayer, times: PhaseTimes) => void): Promise<void>;
   /** Resolves when every submitted layer has been handed to its `onResult`; rejects with the first error. */
   drain(): Promise<void>;
   /** Stops the worker threads. */

@@ -120,7 +120,10 @@ describe('topEnergyPositions (histogram selection) against the previous implemen
 /** Calls that went to the previous implementation (so the substitution is known to have happened). */
 let previousCalls = 0;
 
-/** Plans from `selectSpectrum` with the module graph loaded fresh, top-k either the current one or the previous one. */
+/**
+ * Plans from `selectSpectrum` with the module graph loaded fresh: either as it is, or with the
+ * previous top-k and no admission floor (every layer ranks all the candidates it could ever hold).
+ */
 async function planText(topK: 'current' | 'previous', layers: LayerInput[], options: SelectionOptions): Promise<string> {
   vi.resetModules();
   if (topK === 'previous') {
@@ -131,8 +134,14 @@ async function planText(topK: 'current' | 'previous', layers: LayerInput[], opti
         return legacyTopEnergyPositions(spectrum, k);
       },
     }));
+    // …and without the admission floor (the count bound above it is then every position).
+    vi.doMock('../src/energy-keys', async (load) => ({
+      ...(await load<typeof import('../src/energy-keys')>()),
+      countEnergiesAtLeast: (spectrum: Float32Array | Float64Array) => spectrum.length,
+    }));
   } else {
     vi.doUnmock('../src/top-energy');
+    vi.doUnmock('../src/energy-keys');
   }
   const { selectSpectrum, serializePlan } = await import('../src/index');
   return serializePlan(await selectSpectrum(layers, { ...options, workers: 1 }));
