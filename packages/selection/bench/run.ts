@@ -128,7 +128,7 @@ for await (const layer of streamBlock(shapes)) {
 log('## One block against the DHT floor');
 log();
 const blockMs = Math.min(oneThreadMs, wallOne);
-log(`The 2D DHT alone of the block's 7 matrices (\`createPlan2d(rows, cols).transformToScratch\`, WebAssembly SIMD, one thread, this run): ${(floorMs / 1000).toFixed(2)} s. The one-thread selection of the first row took ${(oneThreadMs / 1000).toFixed(2)} s the first time (cold: compiling the code) and ${(wallOne / 1000).toFixed(2)} s again with \`workers: 1\` = ${(blockMs / floorMs).toFixed(2)} × that floor (the rest: the fingerprint pass, the energy pass, ranking; the weights' synthesis is excluded).`);
+log(`The 2D DHT alone of the block's 7 matrices (\`createPlan2d(rows, cols).transformToScratch\`, WebAssembly SIMD, one thread, this run): ${(floorMs / 1000).toFixed(2)} s. The one-thread selection of the first row took ${(oneThreadMs / 1000).toFixed(2)} s, and ${(wallOne / 1000).toFixed(2)} s run again with \`workers: 1\` (the spread is the machine's load); the faster, ${(blockMs / 1000).toFixed(2)} s, is ${(blockMs / floorMs).toFixed(2)} × that floor (the rest: the fingerprint pass, the energy pass, ranking; the weights' synthesis is excluded).`);
 log();
 log(`- one block on one core: ${(blockMs / 1000).toFixed(2)} s (target ≤ 6 s: ${blockMs <= 6000 ? 'met' : `NOT met; the DHT floor alone is ${(floorMs / 1000).toFixed(2)} s here, ${floorMs <= 6000 ? 'so the gap is the work beyond the DHT' : 'above the target by itself on this machine'}`}).`);
 log();
