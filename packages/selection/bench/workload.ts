@@ -20,10 +20,12 @@ export function blockShapes(divisor: number): [string, number, number][] {
 /**
  * Deterministic float32 weights: LCG noise in [−0.02, 0.02) plus a few strong rank-one patterns,
  * so that the spectrum has peaks as trained weights do. Made lazily, one layer at a time: only
- * the layer being scored exists, as when reading a checkpoint tensor by tensor.
+ * the layer being scored exists, as when reading a checkpoint tensor by tensor. The time spent
+ * making them is added to `synthesis.ms`, so that it can be told apart from the selection's.
  */
-export async function* streamBlock(shapes: readonly [string, number, number][]): AsyncGenerator<LayerInput> {
+export async function* streamBlock(shapes: readonly [string, number, number][], synthesis?: { ms: number }): AsyncGenerator<LayerInput> {
   for (const [i, [name, rows, cols]] of shapes.entries()) {
+    const t0 = performance.now();
     const weights = new Float32Array(rows * cols);
     let s = (0x9e3779b9 * (i + 1)) >>> 0;
     for (let k = 0; k < weights.length; k++) {
@@ -40,6 +42,7 @@ export async function* streamBlock(shapes: readonly [string, number, number][]):
         for (let c = 0; c < cols; c++) weights[base + c]! += a * columnWave[c]!;
       }
     }
+    if (synthesis !== undefined) synthesis.ms += performance.now() - t0;
     yield { name: `model.layers.0.${name}`, rows, cols, weights };
   }
 }

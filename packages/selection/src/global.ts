@@ -5,6 +5,7 @@ import { createRandom, layerStreamSeed } from './random';
 import { drawOutside, firstOutside, PermutationStream, prefixHolding, type Draws, type RankBoundary } from './random-positions';
 import { better } from './ranked-heap';
 import type { PositionSelector, ScoredLayer } from './scored-layer';
+import { countEnergiesAtLeast } from './energy-keys';
 import { topEnergyPositions, type RankedPositions } from './top-energy';
 import type { GlobalScore, PlannedLayer, ResolvedSelectionOptions } from './types';
 
@@ -59,6 +60,18 @@ export function scoreFunction(score: GlobalScore, energies: Float64Array, totalE
   return (rank) => energies[rank]! / divisor;
 }
 
+/**
+ * The least energy a position must have to score above `floor` (Infinity: none can), with a
+ * relative margin far beyond the rounding of the score's division, so that it is a safe bound.
+ */
+function lowestAdmissibleEnergy(score: GlobalScore, floor: number, totalEnergy: number, positions: number): number {
+  if (score === 'energy') return floor;
+  if (!(totalEnergy > 0)) return Infinity; // every score is 0, none is above a floor ≥ 0
+  const divisor = score === 'relative-energy' ? totalEnergy : totalEnergy / positions;
+  const lowest = floor * divisor * (1 - 1e-9);
+  return lowest > 1e-280 ? lowest : 0;
+}
+
 /** The last of a layer's first `count` candidates (undefined when count = 0). */
 function boundaryOf(layer: LayerCandidates, count: number): RankBoundary | undefined {
   return count > 0 ? { energy: layer.candidateEnergies[count - 1]!, index: layer.candidateIndices[count - 1]! } : undefined;
@@ -93,12 +106,17 @@ export class GlobalSelector implements PositionSelector {
   private readonly budget: number;
   /**
    * The cross-layer pool of "extra" candidates, best first (score desc, key asc), at most
-   * B − Σmin long. Each new layer's sorted extras are merged into it and the tail cut off: a
-   * sequential merge, O(pool + layer) per layer, instead of one heap operation per candidate
-   * (a heap of millions of entries is bound by cache misses).
+   * B − Σmin long: its first `poolSize` entries of `poolScores`/`poolKeys`. Each new layer's sorted
+   * extras are merged into it and the tail cut off: a sequential merge, O(pool + layer) per layer,
+   * instead of one heap operation per candidate (a heap of millions of entries is bound by cache
+   * misses). The merge writes into the spare pair of arrays, then the pairs swap: no allocation
+   * per layer once they have grown to the pool's size.
    */
   private poolScores = new Float64Array(0);
   private poolKeys = new Float64Array(0);
+  private spareScores = new Float64Array(0);
+  private spareKeys = new Float64Array(0);
+  private poolSize = 0;
   private reservedTotal = 0;
   private available = 0;
   /** R = B − ⌊δ·B⌋, the random share over all layers: no layer ever needs more random positions. */
@@ -116,31 +134,50 @@ export class GlobalSelector implements PositionSelector {
   private mergeIntoPool(capacity: number, ordinal: number, from: number, to: number, scoreOf: (rank: number) => number): void {
     const oldScores = this.poolScores;
     const oldKeys = this.poolKeys;
-    const size = Math.min(capacity, oldScores.length + Math.max(0, to - from));
-    const scores = new Float64Array(size);
-    const keys = new Float64Array(size);
+    const oldSize = this.poolSize;
+    const incoming = Math.max(0, to - from);
+    const size = Math.min(capacity, oldSize + incoming);
+    if (this.spareScores.length < size) {
+      this.spareScores = new Float64Array(size);
+      this.spareKeys = new Float64Array(size);
+    }
+    const scores = this.spareScores;
+    const keys = this.spareKeys;
+    const newScores = new Float64Array(incoming);
+    for (let r = 0; r < incoming; r++) newScores[r] = scoreOf(from + r);
     const layer = this.layers[ordinal]!;
+    const base = ordinal * LAYER_STRIDE;
     let i = 0;
-    let rank = from;
-    let nextScore = rank < to ? scoreOf(rank) : 0;
-    for (let out = 0; out < size; out++) {
-      const takeNew = rank < to && (i >= oldScores.length || better(nextScore, ordinal * LAYER_STRIDE + rank, oldScores[i]!, oldKeys[i]!));
-      if (takeNew) {
-        scores[out] = nextScore;
-        keys[out] = ordinal * LAYER_STRIDE + rank;
-        layer.extras++;
-        rank++;
-        if (rank < to) nextScore = scoreOf(rank);
+    let r = 0;
+    let out = 0;
+    // Every pool entry comes from an earlier layer, so its key is lower: on equal scores it stays
+    // ahead, and a new entry gets in only with a strictly higher score.
+    for (; out < size && r < incoming && i < oldSize; out++) {
+      const next = newScores[r]!;
+      if (next > oldScores[i]!) {
+        scores[out] = next;
+        keys[out] = base + from + r++;
       } else {
         scores[out] = oldScores[i]!;
-        keys[out] = oldKeys[i]!;
-        i++;
+        keys[out] = oldKeys[i++]!;
       }
     }
+    for (; out < size && r < incoming; out++) {
+      scores[out] = newScores[r]!;
+      keys[out] = base + from + r++;
+    }
+    for (; out < size && i < oldSize; out++) {
+      scores[out] = oldScores[i]!;
+      keys[out] = oldKeys[i++]!;
+    }
+    layer.extras += r;
     // Old entries past the cut leave the pool for good.
-    for (; i < oldScores.length; i++) this.layers[Math.floor(oldKeys[i]! / LAYER_STRIDE)]!.extras--;
+    for (; i < oldSize; i++) this.layers[Math.floor(oldKeys[i]! / LAYER_STRIDE)]!.extras--;
+    this.spareScores = oldScores;
+    this.spareKeys = oldKeys;
     this.poolScores = scores;
     this.poolKeys = keys;
+    this.poolSize = size;
   }
 
   /**
@@ -167,20 +204,42 @@ export class GlobalSelector implements PositionSelector {
    * (fixed by its ordinal), and its random draws up to min(R, kept) entries outside that top set.
    * Every entry outside the top-`kept` set is outside any smaller top set, so these draws start
    * with the ones {@link accept} would have drawn for the layer's actual share: the plan is the same.
+   *
+   * `floor` ({@link admissionFloor}, taken at any time before {@link accept}): a score the pool's
+   * worst entry already reaches, so positions of this layer that score no higher can never get
+   * into it. `kept` then shrinks to minPerLayer + an upper bound (from the energy histogram) on the
+   * positions above the floor — exactly what trimming the layer to its possible share would keep,
+   * so the plan is the same, but the positions beyond are never sorted nor stored.
    */
-  static prepare(layer: ScoredLayer, options: ResolvedSelectionOptions): LayerEvidence {
+  static prepare(layer: ScoredLayer, options: ResolvedSelectionOptions, floor?: number): LayerEvidence {
     const budget = options.budget!;
     const positions = layer.rows * layer.cols;
     const minPerLayer = options.minPerLayer ?? 0;
     const layerCap = Math.min(positions, options.maxPerLayer ?? positions);
     const extrasRoom = Math.max(0, budget - minPerLayer * (layer.ordinal + 1));
-    const kept = Math.max(0, Math.min(layerCap, minPerLayer + extrasRoom));
-    const top = topEnergyPositions(layer.spectrum, kept);
+    let kept = Math.max(0, Math.min(layerCap, minPerLayer + extrasRoom));
+    if (floor !== undefined && layer.firstDigits !== undefined && kept > minPerLayer) {
+      const lowest = lowestAdmissibleEnergy(options.score!, floor, layer.totalEnergy, positions);
+      const above = lowest === Infinity ? 0 : countEnergiesAtLeast(layer.spectrum, layer.firstDigits, lowest);
+      kept = Math.min(kept, minPerLayer + above);
+    }
+    const top = topEnergyPositions(layer.spectrum, kept, 'auto', layer.firstDigits);
     const randomTotal = budget - Math.floor(options.energyRatio * budget);
     const boundary: RankBoundary | undefined = kept > 0 ? { energy: top.energies[kept - 1]!, index: top.indices[kept - 1]! } : undefined;
     const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);
     const draws = drawOutside(stream, layer.spectrum, boundary, Math.min(randomTotal, kept));
     return { name: layer.name, rows: layer.rows, cols: layer.cols, ordinal: layer.ordinal, fingerprint: layer.fingerprint, totalEnergy: layer.totalEnergy, top, draws };
+  }
+
+  /**
+   * The score that the layer with this ordinal must beat for a position to enter the pool, known
+   * from the layers accepted so far (undefined while the pool is not full). It only rises as more
+   * layers are accepted, so an older value is a valid, looser floor.
+   */
+  admissionFloor(ordinal: number): number | undefined {
+    const capacity = this.budget - (this.options.minPerLayer ?? 0) * (ordinal + 1);
+    if (capacity <= 0 || this.poolSize < capacity) return undefined;
+    return this.poolScores[capacity - 1];
   }
 
   add(layer: ScoredLayer): void {
@@ -205,8 +264,10 @@ export class GlobalSelector implements PositionSelector {
     const extrasRoom = budget - this.reservedTotal;
     const kept = Math.min(layerCap, minPerLayer + extrasRoom);
     const top = layer.top;
-    if (top.indices.length !== kept || layer.ordinal !== this.layers.length) {
-      throw new Error(`internal: layer '${layer.name}' prepared for ordinal ${layer.ordinal} with ${top.indices.length} candidates, expected ordinal ${this.layers.length} with ${kept}`);
+    // Fewer than `kept` when prepared against an admission floor (never fewer than the reserved ones).
+    const candidates = top.indices.length;
+    if (candidates > kept || candidates < Math.min(kept, minPerLayer) || layer.ordinal !== this.layers.length) {
+      throw new Error(`internal: layer '${layer.name}' prepared for ordinal ${layer.ordinal} with ${candidates} candidates, expected ordinal ${this.layers.length} with ≤ ${kept}`);
     }
 
     const ordinal = this.layers.length;
@@ -225,7 +286,7 @@ export class GlobalSelector implements PositionSelector {
     this.layers.push(record);
 
     const scoreOf = scoreFunction(options.score!, top.energies, layer.totalEnergy, positions);
-    this.mergeIntoPool(extrasRoom, ordinal, minPerLayer, kept, scoreOf);
+    this.mergeIntoPool(extrasRoom, ordinal, minPerLayer, candidates, scoreOf);
     for (const earlier of this.layers) this.trimToShare(earlier);
   }
 

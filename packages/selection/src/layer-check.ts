@@ -32,15 +32,3 @@ export function checkLayerShape(layer: LayerInput, ordinal: number, seen: Set<st
     throw new SelectionInputError(name, `layer '${name}': ${rows * cols} positions exceed the 2^32 that Uint32 indices can address`);
   }
 }
-
-/** Throws naming the layer and the first flat index whose weight is NaN or ±Infinity. */
-export function checkFiniteWeights(name: string, weights: Float32Array | Float64Array, cols: number): void {
-  const n = weights.length;
-  for (let i = 0; i < n; i++) {
-    const x = weights[i]!;
-    // x − x is 0 for every finite x and NaN for NaN and ±Infinity: one test for both.
-    if (x - x !== 0) {
-      throw new SelectionInputError(name, `layer '${name}': weights[${i}] (row ${Math.floor(i / cols)}, col ${i % cols}) is ${x}; weights must be finite`, i);
-    }
-  }
-}

@@ -1,56 +1,41 @@
+import { FIRST_DIGIT_BINS, scanEnergies } from './energy-keys';
 import { SelectionInputError } from './errors';
-import { fingerprintWeights } from './fingerprint';
+import { fingerprintFiniteWeights } from './fingerprint';
 import { GlobalSelector, type LayerEvidence } from './global';
-import { checkFiniteWeights } from './layer-check';
+import { observe, type SelectionObserver } from './observer';
 import { PerLayerSelector } from './per-layer';
+import type { ScoredLayer } from './scored-layer';
 import type { SpectrumWorkspace } from './spectrum-workspace';
 import type { LayerInput, PlannedLayer, ResolvedSelectionOptions } from './types';
-
-/** Wall-clock milliseconds per phase, accumulated when asked (benchmarks). */
-export interface PhaseTimes {
-  /** Shape and finiteness checks and the fingerprint. */
-  checkMs: number;
-  /** The 2D DHT and the total-energy pass over the spectrum. */
-  dhtMs: number;
-  /** Top-k scoring, cross-layer ranking, random draws, assembling the plan. */
-  rankMs: number;
-}
 
 /** A layer after all the work that needs its weights: what the strategy's sequential part takes. */
 export type PreparedLayer = { readonly kind: 'global'; readonly evidence: LayerEvidence } | { readonly kind: 'per-layer'; readonly planned: PlannedLayer };
 
 /**
- * Everything of one layer that depends on that layer alone — finiteness check, fingerprint, 2D DHT,
- * total energy, top-k and random draws — so that it can run on any thread; the result is a pure
- * function of the layer, its ordinal and the options. The layer's shape must have been checked.
+ * Everything of one layer that depends on that layer alone — finiteness check and fingerprint (one
+ * pass), 2D DHT, total energy and key histogram (one pass), top-k and random draws — so that it
+ * can run on any thread; the result is a pure function of the layer, its ordinal, the options and
+ * (global) the admission floor of the pool, which only trims candidates that could never be chosen.
+ * The layer's shape must have been checked.
  */
-export function prepareLayer(layer: LayerInput, ordinal: number, options: ResolvedSelectionOptions, workspace: SpectrumWorkspace, times?: PhaseTimes): PreparedLayer {
-  let t0 = performance.now();
-  checkFiniteWeights(layer.name, layer.weights, layer.cols);
-  const fingerprint = fingerprintWeights(layer.weights, layer.rows, layer.cols);
-  let t1 = performance.now();
-  if (times) times.checkMs += t1 - t0;
-  const spectrum = workspace.transform(layer.weights, layer.rows, layer.cols);
-  const totalEnergy = spectralEnergy(layer.name, spectrum);
-  t0 = performance.now();
-  if (times) times.dhtMs += t0 - t1;
-  const scored = { name: layer.name, rows: layer.rows, cols: layer.cols, ordinal, fingerprint, spectrum, totalEnergy };
-  const prepared: PreparedLayer =
+export function prepareLayer(layer: LayerInput, ordinal: number, floor: number | undefined, options: ResolvedSelectionOptions, workspace: SpectrumWorkspace, observer?: SelectionObserver): PreparedLayer {
+  const { name, rows, cols, weights } = layer;
+  const fingerprint = observe(observer, 'check', () => fingerprintFiniteWeights(name, weights, rows, cols));
+  const scored = observe(observer, 'dht', (): ScoredLayer => {
+    const spectrum = workspace.transform(weights, rows, cols);
+    const firstDigits = new Uint32Array(FIRST_DIGIT_BINS);
+    const totalEnergy = checkedTotal(name, spectrum, scanEnergies(spectrum, firstDigits));
+    return { name, rows, cols, ordinal, fingerprint, spectrum, totalEnergy, firstDigits };
+  });
+  return observe(observer, 'rank', (): PreparedLayer =>
     options.strategy === 'per-layer'
       ? { kind: 'per-layer', planned: PerLayerSelector.prepare(scored, options) }
-      : { kind: 'global', evidence: GlobalSelector.prepare(scored, options) };
-  t1 = performance.now();
-  if (times) times.rankMs += t1 - t0;
-  return prepared;
+      : { kind: 'global', evidence: GlobalSelector.prepare(scored, options, floor) },
+  );
 }
 
-/** Σ H² in flat index order; a non-finite sum (overflow) names the first non-finite energy. */
-function spectralEnergy(name: string, spectrum: Float32Array | Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < spectrum.length; i++) {
-    const h = spectrum[i]!;
-    sum += h * h;
-  }
+/** The total energy Σ H² if finite; otherwise an error naming the first non-finite energy. */
+function checkedTotal(name: string, spectrum: Float32Array | Float64Array, sum: number): number {
   if (Number.isFinite(sum)) return sum;
   for (let i = 0; i < spectrum.length; i++) {
     const h = spectrum[i]!;

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SelectionError, SelectionInputError, SelectionOptionError } from './errors';
-import type { PhaseTimes, PreparedLayer } from './layer-pipeline';
+import type { PreparedLayer } from './layer-pipeline';
+import type { PhaseTimes } from './observer';
 import type { LayerInput, ResolvedSelectionOptions } from './types';
 import type { LayerPool } from './worker-pool';
 import type { JobMessage, ResultMessage } from './worker-protocol';
@@ -96,7 +97,7 @@ export function createWorkerPool(workers: number | undefined, options: ResolvedS
 
   return {
     takes: (layer) => layer.rows * layer.cols >= MIN_WORKER_POSITIONS,
-    async submit(layer, ordinal, onResult) {
+    async submit(layer, ordinal, floor, onResult) {
       throwIfFailed();
       let slot = slotFor();
       while (slot === undefined) {
@@ -108,7 +109,7 @@ export function createWorkerPool(workers: number | undefined, options: ResolvedS
       queue.push({ ordinal, onResult });
       // A copy of exactly the layer's floats, transferred: the caller's array is never detached.
       const weights = layer.weights.slice();
-      const job: JobMessage = { ordinal, name: layer.name, rows: layer.rows, cols: layer.cols, weights };
+      const job: JobMessage = { ordinal, floor, name: layer.name, rows: layer.rows, cols: layer.cols, weights };
       slot.worker.postMessage(job, [weights.buffer]);
     },
     async drain() {

@@ -35,7 +35,7 @@ export class PerLayerSelector implements PositionSelector {
       throw new SelectionInputError(layer.name, `perLayer ${count} exceeds the ${positions} positions available in layer '${layer.name}' (${layer.rows}×${layer.cols})`);
     }
     const cap = Math.floor(options.energyRatio * count);
-    const top = topEnergyPositions(layer.spectrum, cap);
+    const top = topEnergyPositions(layer.spectrum, cap, 'auto', layer.firstDigits);
     const threshold = options.energyThreshold;
     const energyCount = threshold === undefined ? cap : referenceEnergyCount(top.energies, layer.totalEnergy, threshold, cap);
     const boundary: RankBoundary | undefined = energyCount > 0 ? { energy: top.energies[energyCount - 1]!, index: top.indices[energyCount - 1]! } : undefined;

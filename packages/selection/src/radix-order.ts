@@ -47,31 +47,6 @@ function radixOrder(m: number, digitArrays: Uint16Array[]): Uint32Array {
   return order;
 }
 
-/**
- * Orders entries by energy descending, equal energies keeping their input order (so input in
- * ascending index order gives ties to the lower index). Energies must be ≥ 0 and not NaN: the
- * IEEE 754 bit pattern of a non-negative double orders as an unsigned integer.
- */
-export function orderByEnergyDescending(energies: Float64Array): Uint32Array {
-  const m = energies.length;
-  const words = new Uint32Array(energies.buffer, energies.byteOffset, 2 * m);
-  const digitArrays = [new Uint16Array(m), new Uint16Array(m), new Uint16Array(m), new Uint16Array(m)];
-  // Little-endian words: low word at 2i, high word at 2i+1. Complemented digits sort descending.
-  const [d0, d1, d2, d3] = digitArrays as [Uint16Array, Uint16Array, Uint16Array, Uint16Array];
-  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  const lo = littleEndian ? 0 : 1;
-  const hi = 1 - lo;
-  for (let i = 0; i < m; i++) {
-    const low = words[2 * i + lo]!;
-    const high = words[2 * i + hi]!;
-    d0[i] = ~low & 0xffff;
-    d1[i] = (~low >>> 16) & 0xffff;
-    d2[i] = ~high & 0xffff;
-    d3[i] = (~high >>> 16) & 0xffff;
-  }
-  return radixOrder(m, digitArrays);
-}
-
 /** Orders entries by position ascending (positions are distinct uint32). */
 export function orderByPosition(positions: Uint32Array): Uint32Array {
   const m = positions.length;

@@ -10,6 +10,8 @@ export interface ScoredLayer {
   readonly spectrum: Float32Array | Float64Array;
   /** Σ spectrum[i]² in flat index order. */
   readonly totalEnergy: number;
+  /** Histogram of the energies' first rank-key digit (energy-keys.ts), counted with the total; top-k reuses it. */
+  readonly firstDigits?: Uint32Array;
 }
 
 /** A selection strategy consumes scored layers one at a time, then produces the plan's layers. */

@@ -2,14 +2,15 @@ import { SelectionInputError, SelectionOptionError } from './errors';
 import { loadSimd } from '@ssh-peft/hartley';
 import { GlobalSelector } from './global';
 import { checkLayerShape } from './layer-check';
-import { prepareLayer, type PhaseTimes, type PreparedLayer } from './layer-pipeline';
+import { prepareLayer, type PreparedLayer } from './layer-pipeline';
+import { observe, type SelectionObserver } from './observer';
 import { resolveOptions } from './options';
 import { PerLayerSelector } from './per-layer';
 import { SpectrumWorkspace } from './spectrum-workspace';
 import { openPool } from './worker-pool';
 import { SELECTION_PLAN_VERSION, type LayerInput, type LayerSource, type ResolvedSelectionOptions, type SelectionOptions, type SelectionPlan } from './types';
 
-export type { PhaseTimes } from './layer-pipeline';
+export { phaseTimer, type PhaseTimes, type SelectionObserver } from './observer';
 
 /**
  * Chooses the spectral positions SSH trains, for every layer of a model (docs/method.md, "The adapter", step 2).
@@ -47,8 +48,8 @@ export function selectSpectrum(layers: LayerSource, options: SelectionOptions): 
   return runSelection(layers, options);
 }
 
-/** {@link selectSpectrum} with optional phase timing (for the benchmark). */
-export async function runSelection(layers: LayerSource, options: SelectionOptions, times?: PhaseTimes): Promise<SelectionPlan> {
+/** {@link selectSpectrum}, telling `observer` (if any) the time of each phase (the benchmark's entry). */
+export async function runSelection(layers: LayerSource, options: SelectionOptions, observer?: SelectionObserver): Promise<SelectionPlan> {
   const resolved = resolveOptions(options);
   const workers = readWorkers(options);
   const isArray = Array.isArray(layers);
@@ -61,10 +62,7 @@ export async function runSelection(layers: LayerSource, options: SelectionOption
   const perLayer = resolved.strategy === 'per-layer' ? new PerLayerSelector(resolved) : null;
   let done = 0;
   const accept = (prepared: PreparedLayer, name: string): void => {
-    const t0 = performance.now();
-    if (prepared.kind === 'global') global!.accept(prepared.evidence);
-    else perLayer!.accept(prepared.planned);
-    if (times) times.rankMs += performance.now() - t0;
+    observe(observer, 'rank', () => (prepared.kind === 'global' ? global!.accept(prepared.evidence) : perLayer!.accept(prepared.planned)));
     done++;
     options.onProgress?.(done, total, name);
   };
@@ -75,36 +73,62 @@ export async function runSelection(layers: LayerSource, options: SelectionOption
   const workspace = new SpectrumWorkspace(resolved.variant, resolved.normalization);
   const seen = new Set<string>();
   let read = 0;
-  try {
-    for await (const layer of layers as AsyncIterable<LayerInput>) {
-      checkLayerShape(layer, read, seen);
-      seen.add(layer.name);
-      const ordinal = read++;
-      if (pool !== null && pool.takes(layer)) {
-        // Large layers go to the worker threads, several at a time; results are accepted strictly
-        // in input order, so the plan is the one-thread plan bit for bit.
-        await pool.submit(layer, ordinal, (prepared, phase) => {
-          if (times) {
-            times.checkMs += phase.checkMs;
-            times.dhtMs += phase.dhtMs;
-            times.rankMs += phase.rankMs;
-          }
-          accept(prepared, layer.name);
-        });
-      } else {
-        if (pool !== null) await pool.drain();
-        accept(prepareLayer(layer, ordinal, resolved, workspace, times), layer.name);
-      }
+  const take = async (layer: LayerInput): Promise<void> => {
+    checkLayerShape(layer, read, seen);
+    const { name } = layer;
+    seen.add(name);
+    const ordinal = read++;
+    if (pool !== null && pool.takes(layer)) {
+      // Large layers go to the worker threads, several at a time; results are accepted strictly
+      // in input order, so the plan is the one-thread plan bit for bit.
+      await pool.submit(layer, ordinal, global?.admissionFloor(ordinal), (prepared, times) => {
+        observer?.phase('check', times.checkMs);
+        observer?.phase('dht', times.dhtMs);
+        observer?.phase('rank', times.rankMs);
+        accept(prepared, name);
+      });
+    } else {
+      if (pool !== null) await pool.drain();
+      accept(prepareLayer(layer, ordinal, global?.admissionFloor(ordinal), resolved, workspace, observer), name);
     }
+  };
+  try {
+    await forEachLayer(layers as Iterable<LayerInput> | AsyncIterable<LayerInput>, take);
     if (pool !== null) await pool.drain();
   } finally {
     if (pool !== null) await pool.close();
   }
   if (done === 0) throw new SelectionInputError('layers', 'no layers to select from (the layer list is empty)');
-  const t0 = performance.now();
-  const planned = global !== null ? global.finish() : perLayer!.finish();
-  if (times) times.rankMs += performance.now() - t0;
+  const planned = observe(observer, 'rank', () => (global !== null ? global.finish() : perLayer!.finish()));
   return { version: SELECTION_PLAN_VERSION, options: resolved, layers: planned };
+}
+
+/**
+ * `for await (const layer of source) await take(layer)`, except that no reference to a layer is
+ * left in this frame once `take` has returned: a suspended loop keeps its variables, so with
+ * `for await` the previous layer stays reachable while the stream produces the next one — two
+ * weight matrices alive where one suffices. Like `for await`: values of a sync iterable are
+ * awaited, and the iterator is closed (`return()`) when `take` throws.
+ */
+async function forEachLayer(source: Iterable<LayerInput> | AsyncIterable<LayerInput>, take: (layer: LayerInput) => Promise<void>): Promise<void> {
+  const sync = !(Symbol.asyncIterator in source);
+  const iterator = sync ? (source as Iterable<LayerInput>)[Symbol.iterator]() : (source as AsyncIterable<LayerInput>)[Symbol.asyncIterator]();
+  let step: IteratorResult<LayerInput> | undefined;
+  let layer: LayerInput | undefined;
+  for (;;) {
+    step = await iterator.next();
+    if (step.done === true) return;
+    layer = sync ? await step.value : step.value;
+    step = undefined;
+    try {
+      await take(layer);
+    } catch (error) {
+      layer = undefined;
+      await iterator.return?.();
+      throw error;
+    }
+    layer = undefined;
+  }
 }
 
 /** The `workers` option: undefined (default), or an integer ≥ 1. */

@@ -3,7 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadSimd } from '@ssh-peft/hartley';
 import { SelectionError, SelectionInputError, SelectionOptionError } from './errors';
-import { prepareLayer, type PhaseTimes, type PreparedLayer } from './layer-pipeline';
+import { prepareLayer, type PreparedLayer } from './layer-pipeline';
+import { phaseTimer, type PhaseTimes } from './observer';
 import { SpectrumWorkspace } from './spectrum-workspace';
 import type { ResolvedSelectionOptions } from './types';
 import type { JobMessage, ResultMessage, WorkerError } from './worker-protocol';
@@ -38,7 +39,7 @@ parentPort!.on('message', (job: JobMessage) => {
     let message: ResultMessage;
     let transfer: ArrayBuffer[] = [];
     try {
-      const prepared = prepareLayer({ name: job.name, rows: job.rows, cols: job.cols, weights: job.weights }, job.ordinal, options, workspace, times);
+      const prepared = prepareLayer({ name: job.name, rows: job.rows, cols: job.cols, weights: job.weights }, job.ordinal, job.floor, options, workspace, phaseTimer(times));
       message = { ordinal: job.ordinal, ok: true, prepared, times };
       transfer = transferables(prepared);
     } catch (error) {

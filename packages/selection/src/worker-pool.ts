@@ -1,5 +1,6 @@
 import { SelectionOptionError } from './errors';
-import type { PhaseTimes, PreparedLayer } from './layer-pipeline';
+import type { PreparedLayer } from './layer-pipeline';
+import type { PhaseTimes } from './observer';
 import type { LayerInput, ResolvedSelectionOptions } from './types';
 
 /** Layers the main thread hands to worker threads, several at a time (Node only). */
@@ -7,10 +8,11 @@ export interface LayerPool {
   /** Whether this layer is worth a worker (large enough to pay for the copy to the thread). */
   takes(layer: LayerInput): boolean;
   /**
-   * Sends the layer to a worker thread; resolves once there is room for another one. `onResult` is
+   * Sends the layer (and the pool's admission floor for it, see `GlobalSelector.admissionFloor`) to
+   * a worker thread; resolves once there is room for another one. `onResult` is
    * called with the prepared layer strictly in submission order (never concurrently).
    */
-  submit(layer: LayerInput, ordinal: number, onResult: (prepared: PreparedLayer, times: PhaseTimes) => void): Promise<void>;
+  submit(layer: LayerInput, ordinal: number, floor: number | undefined, onResult: (prepared: PreparedLayer, times: PhaseTimes) => void): Promise<void>;
   /** Resolves when every submitted layer has been handed to its `onResult`; rejects with the first error. */
   drain(): Promise<void>;
   /** Stops the worker threads. */

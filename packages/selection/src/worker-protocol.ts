@@ -1,8 +1,11 @@
-import type { PhaseTimes, PreparedLayer } from './layer-pipeline';
+import type { PreparedLayer } from './layer-pipeline';
+import type { PhaseTimes } from './observer';
 
 /** Main thread → worker: one layer to prepare (its floats copied for the worker). */
 export interface JobMessage {
   ordinal: number;
+  /** The pool's admission floor when the layer was sent (global strategy), or undefined. */
+  floor: number | undefined;
   name: string;
   rows: number;
   cols: number;

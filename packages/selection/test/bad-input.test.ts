@@ -70,6 +70,28 @@ describe('bad layers', () => {
     await expect(selectSpectrum(streamOf(layers), perLayer(1))).rejects.toThrow("duplicate layer name 'a' (layers[2])");
   });
 
+  it('a bad layer in a stream closes the stream (its finally runs), as for await would; sync iterables of promises are awaited', async () => {
+    let closed = false;
+    let produced = 0;
+    async function* source(): AsyncGenerator<LayerInput> {
+      try {
+        yield layer('ok', 2, 2);
+        produced++;
+        yield { name: 'bad', rows: 2, cols: 2, weights: new Float32Array(3) };
+        produced++;
+        yield layer('never', 2, 2);
+      } finally {
+        closed = true;
+      }
+    }
+    await expect(selectSpectrum(source(), perLayer(1))).rejects.toThrow(/layer 'bad'/);
+    expect(closed).toBe(true);
+    expect(produced).toBe(1);
+    const promised = [Promise.resolve(layer('p', 2, 2)), Promise.resolve(layer('q', 2, 2))] as unknown as Iterable<LayerInput>;
+    const plan = await selectSpectrum({ [Symbol.iterator]: () => (promised as Iterable<LayerInput>)[Symbol.iterator]() }, perLayer(1));
+    expect(plan.layers.map((l) => l.name)).toEqual(['p', 'q']);
+  });
+
   it('an empty layer list (array and stream)', async () => {
     await expect(selectSpectrum([], perLayer(1))).rejects.toThrow(/no layers to select from/);
     await expect(selectSpectrum(streamOf([]), global(3))).rejects.toThrow(/no layers to select from/);

@@ -15,10 +15,10 @@ const arbSpectrum = fc
       .map((v) => (type === 'f32' ? Float32Array.from(v) : Float64Array.from(v))),
   );
 
-describe('topEnergyPositions (bounded heap) against a full sort', () => {
+describe('topEnergyPositions (bounded heap and histogram) against a full sort', () => {
   it('returns the k best by (H² desc, index asc) in rank order, both float types, with ties', () => {
     fc.assert(
-      fc.property(arbSpectrum, fc.nat(), fc.constantFrom<TopKMethod>('auto', 'heap', 'threshold'), (spectrum, k0, method) => {
+      fc.property(arbSpectrum, fc.nat(), fc.constantFrom<TopKMethod>('auto', 'heap', 'histogram'), (spectrum, k0, method) => {
         const k = k0 % (spectrum.length + 2);
         const got = topEnergyPositions(spectrum, k, method);
         const expected = fullSortByEnergy(spectrum).slice(0, k);
@@ -30,11 +30,11 @@ describe('topEnergyPositions (bounded heap) against a full sort', () => {
   });
 });
 
-describe('topEnergyPositions threshold path on large spectra (sampling, 3σ margin, fallback)', () => {
-  it("'auto' on n = 40000, k ≥ 4096 matches the full sort, also with heavy ties (fallback)", () => {
+describe('topEnergyPositions histogram path on large spectra', () => {
+  it("'auto' on n = 70000, k ≥ 4096 matches the full sort, also with heavy ties", () => {
     fc.assert(
       fc.property(fc.integer({ min: 4096, max: 10000 }), fc.integer(), fc.boolean(), (k, seed, ties) => {
-        const n = 40000;
+        const n = 70000;
         const spectrum = new Float32Array(n);
         let s = seed >>> 0 || 1;
         for (let i = 0; i < n; i++) {
