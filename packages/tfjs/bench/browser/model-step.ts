@@ -5,7 +5,9 @@
  * with Adam. The variants' steps alternate round by round (same machine load), median
  * per variant; peak = `tf.profile` peakBytes of one step. On webgl the SSH model also
  * runs with the DHT kernel's passes in the `gather` layout (one output per fragment, the
- * kernel before the packed layout) registered in place of the default, as the measured peer.
+ * kernel before the packed layout) registered in place of the default, and with the
+ * sparse-mix programs in the `gather` layout (unpacked: tfjs converts the packed DHT output
+ * for them), as the measured peers.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -13,6 +15,7 @@ import { applySSH } from '../../src/apply-ssh';
 import { applyLoRA } from '../../src/baselines/apply-baselines';
 import { DHT_KERNEL_NAME } from '../../src/kernel-names';
 import { createDhtWebGLKernelFunc } from '../../src/kernels/webgl/dht-webgl';
+import { createSparseMixWebGLKernelConfigs } from '../../src/kernels/webgl/sparse-mix-webgl';
 
 export const MODEL_SHAPE = { batch: 4, seq: 128, dim: 256, hidden: 1024, classes: 10, positionsPerLayer: 1000, loraRank: 8 };
 const ADAPTED = ['block0_up', 'block0_down', 'block1_up'];
@@ -66,6 +69,28 @@ async function withGatherPasses<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Label of the SSH row with the webgl sparse-mix programs in the unpacked `gather` layout. */
+export const GATHER_MIX_SSH_VARIANT = 'SSH, webgl gather mix';
+
+/** Runs `fn` with the webgl sparse-mix kernels in the `gather` layout, then restores the registered ones. */
+async function withGatherMix<T>(fn: () => Promise<T>): Promise<T> {
+  const peers = createSparseMixWebGLKernelConfigs('gather');
+  const registered = peers.map((k) => tf.getKernel(k.kernelName, 'webgl'));
+  if (registered.some((k) => k === undefined)) throw new Error('the sparse-mix kernels are not registered for webgl');
+  for (const k of peers) {
+    tf.unregisterKernel(k.kernelName, 'webgl');
+    tf.registerKernel(k);
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const k of registered as tf.KernelConfig[]) {
+      tf.unregisterKernel(k.kernelName, 'webgl');
+      tf.registerKernel(k);
+    }
+  }
+}
+
 export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
   const { batch, seq, dim, classes } = MODEL_SHAPE;
   const x = tf.randomUniform([batch, seq, dim], -1, 1, 'float32', 1);
@@ -80,11 +105,16 @@ export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
     ['SSH', ssh.model],
   ];
   // The same SSH model (its weights keep training; the step's cost does not depend on their values).
-  if (tf.getBackend() === 'webgl') variants.push([GATHER_SSH_VARIANT, ssh.model]);
-  const step = (name: string, model: tfl.LayersModel) => (name === GATHER_SSH_VARIANT ? withGatherPasses(() => model.trainOnBatch(x, y)) : model.trainOnBatch(x, y));
+  if (tf.getBackend() === 'webgl') variants.push([GATHER_SSH_VARIANT, ssh.model], [GATHER_MIX_SSH_VARIANT, ssh.model]);
+  const step = (name: string, model: tfl.LayersModel) =>
+    name === GATHER_SSH_VARIANT
+      ? withGatherPasses(() => model.trainOnBatch(x, y))
+      : name === GATHER_MIX_SSH_VARIANT
+        ? withGatherMix(() => model.trainOnBatch(x, y))
+        : model.trainOnBatch(x, y);
   const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
   for (const [name, model] of variants) {
-    if (name !== GATHER_SSH_VARIANT) model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    if (name !== GATHER_SSH_VARIANT && name !== GATHER_MIX_SSH_VARIANT) model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
     await step(name, model); // warm-up: shader compilation, optimizer slots, tables
   }
   for (let round = 0; round < repeats; round++) {

@@ -25,7 +25,7 @@ import { CHROMIUM_PATH, openBrowserSession, type BrowserSession } from '../../te
 import type { BenchDhtResult, GpuBackendName, PlanVariant, Timing } from '../../test/browser/harness/harness-api';
 import type { BrowserStepResult } from './training-step-async';
 import type { TrainingBenchApi } from './bench-page-entry';
-import { GATHER_SSH_VARIANT, MODEL_SHAPE, type ModelStepRow } from './model-step';
+import { GATHER_MIX_SSH_VARIANT, GATHER_SSH_VARIANT, MODEL_SHAPE, type ModelStepRow } from './model-step';
 import { updateDocSection } from '../doc-section';
 import { WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
 import { WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../src/kernels/webgpu/dht-webgpu';
@@ -433,8 +433,10 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
       const ssh = rows.find((x) => x.variant === 'SSH');
       const gather = rows.find((x) => x.variant === GATHER_SSH_VARIANT);
       if (!lora || !ssh) continue;
+      const gatherMix = rows.find((x) => x.variant === GATHER_MIX_SSH_VARIANT);
       const before = gather ? ` (with the DHT passes in the \`gather\` layout, one output per fragment: ${(gather.ms / lora.ms).toFixed(2)}×)` : '';
-      lines.push(`* ${backend}: ${(ssh.ms / lora.ms).toFixed(2)}×${before}`);
+      const beforeMix = gatherMix ? `; with the sparse-mix programs unpacked (\`gather\`): ${(gatherMix.ms / lora.ms).toFixed(2)}×, packed mix / unpacked mix step ${(ssh.ms / gatherMix.ms).toFixed(2)}×` : '';
+      lines.push(`* ${backend}: ${(ssh.ms / lora.ms).toFixed(2)}×${before}${beforeMix}`);
     }
   }
   return lines.join('\n');

@@ -11,7 +11,12 @@
  *   weight[i] · Σ_t x[t, gather[i]] · dy[t, scatter[i]].
  * Index tables are float32 textures holding exact integers (< 2^24; read with +0.5 before
  * the int conversion so that no texture path can truncate 3.0 to 2), uploaded once per
- * position set and direction and cached on the backend.
+ * position set, direction and layout and cached on the backend.
+ *
+ * Two texture layouts: `packed` (./sparse-mix-packed-programs.ts, a 2×2 block per
+ * fragment, the registered one) and `gather` (the unpacked programs below, one output per
+ * fragment), kept as the measured peer in `bench/browser` and as a second implementation
+ * in the tests.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
@@ -24,12 +29,13 @@ import {
 import { groupTermsByCoefficient, groupTermsByOutput } from '../gpu-common/sparse-mix-tables';
 import { coefGradInputDims, mixInputDims } from '../gpu-common/sparse-mix-inputs';
 import { mixTableKey, PositionTableCache, type DataBackend } from '../gpu-common/position-table-cache';
+import { packedCoefGradProgram, packedMixProgram, packedTermProgram, type WebGLMixProgram as WebGLProgram } from './sparse-mix-packed-programs';
 
-interface WebGLProgram {
-  variableNames: string[];
-  outputShape: number[];
-  userCode: string;
-}
+/** Texture layout of the sparse-mix programs (see the module comment). */
+export type WebGLMixLayout = 'gather' | 'packed';
+
+/** The layout of the registered kernels: packed reads the packed DHT output without conversions. */
+export const WEBGL_MIX_LAYOUT: WebGLMixLayout = 'packed';
 
 /** The MathBackendWebGL members these kernels use. */
 interface WebGLBackendLike extends DataBackend {
@@ -99,54 +105,105 @@ function coefGradProgram(tokens: number, count: number): WebGLProgram {
   };
 }
 
-const mixWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, c } = inputs as unknown as SparseMixInputs;
-  const a = attrs as unknown as SparseMixAttrs;
-  const webgl = backend as unknown as WebGLBackendLike;
-  const { tokens, inDim } = mixInputDims(x, 'webgl');
-  const m = a.gather.length;
-  if (tokens === 0 || m === 0) return webgl.makeTensorInfo([tokens, a.outSize], 'float32', new Float32Array(tokens * a.outSize));
-  const [coef, weight, source, offsets] = tables.get(webgl, mixTableKey('mix', a, inDim, a.outSize), () => {
-    const t = groupTermsByOutput(a, inDim, SPARSE_MIX_KERNEL_NAME);
-    return [
-      { shape: [m], dtype: 'float32', values: asFloat(t.coef) },
-      { shape: [m], dtype: 'float32', values: t.weight },
-      { shape: [m], dtype: 'float32', values: asFloat(t.source) },
-      { shape: [a.outSize + 1], dtype: 'float32', values: asFloat(t.offsets) },
-    ];
-  });
-  const e = webgl.runWebGLProgram(termCoefficientProgram(m), [c, coef, weight], 'float32');
-  const out = webgl.runWebGLProgram(mixProgram(tokens, a.outSize), [x, e, source, offsets], 'float32');
-  webgl.disposeIntermediateTensorInfo(e);
-  return out;
-};
+function createMixKernelFunc(layout: WebGLMixLayout): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { x, c } = inputs as unknown as SparseMixInputs;
+    const a = attrs as unknown as SparseMixAttrs;
+    const webgl = backend as unknown as WebGLBackendLike;
+    const { tokens, inDim } = mixInputDims(x, 'webgl');
+    const m = a.gather.length;
+    if (tokens === 0 || m === 0) return webgl.makeTensorInfo([tokens, a.outSize], 'float32', new Float32Array(tokens * a.outSize));
+    // One cache entry per layout: a table first uploaded unpacked would be re-packed on every packed run.
+    if (layout === 'packed') {
+      const [coefWeight, source, offsets] = tables.get(webgl, mixTableKey('mix-packed', a, inDim, a.outSize), () => {
+        const t = groupTermsByOutput(a, inDim, SPARSE_MIX_KERNEL_NAME);
+        const cw = new Float32Array(2 * m);
+        for (let i = 0; i < m; i++) {
+          cw[2 * i] = t.coef[i];
+          cw[2 * i + 1] = t.weight[i];
+        }
+        return [
+          { shape: [m, 2], dtype: 'float32', values: cw },
+          { shape: [m], dtype: 'float32', values: asFloat(t.source) },
+          { shape: [a.outSize + 1], dtype: 'float32', values: asFloat(t.offsets) },
+        ];
+      });
+      const es = webgl.runWebGLProgram(packedTermProgram(m), [c, coefWeight, source], 'float32');
+      const out = webgl.runWebGLProgram(packedMixProgram(tokens, a.outSize), [x, es, offsets], 'float32');
+      webgl.disposeIntermediateTensorInfo(es);
+      return out;
+    }
+    const [coef, weight, source, offsets] = tables.get(webgl, mixTableKey('mix-gather', a, inDim, a.outSize), () => {
+      const t = groupTermsByOutput(a, inDim, SPARSE_MIX_KERNEL_NAME);
+      return [
+        { shape: [m], dtype: 'float32', values: asFloat(t.coef) },
+        { shape: [m], dtype: 'float32', values: t.weight },
+        { shape: [m], dtype: 'float32', values: asFloat(t.source) },
+        { shape: [a.outSize + 1], dtype: 'float32', values: asFloat(t.offsets) },
+      ];
+    });
+    const e = webgl.runWebGLProgram(termCoefficientProgram(m), [c, coef, weight], 'float32');
+    const out = webgl.runWebGLProgram(mixProgram(tokens, a.outSize), [x, e, source, offsets], 'float32');
+    webgl.disposeIntermediateTensorInfo(e);
+    return out;
+  };
+}
 
-const coefGradWebGL: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as unknown as SparseMixCoefGradInputs;
-  const a = attrs as unknown as SparseMixAttrs;
-  const webgl = backend as unknown as WebGLBackendLike;
-  const { tokens, inDim, outDim } = coefGradInputDims(x, dy, 'webgl');
-  const count = a.outSize;
-  if (tokens === 0 || a.gather.length === 0) return webgl.makeTensorInfo([count], 'float32', new Float32Array(count));
-  const m = a.gather.length;
-  const [offsets, gather, scatter, weight] = tables.get(webgl, mixTableKey('coef', a, inDim, outDim, count), () => {
-    groupTermsByOutput({ ...a, outSize: outDim }, inDim, SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
-    const t = groupTermsByCoefficient(a, count, SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
-    return [
-      { shape: [count + 1], dtype: 'float32', values: asFloat(t.offsets) },
-      { shape: [m], dtype: 'float32', values: asFloat(t.gather) },
-      { shape: [m], dtype: 'float32', values: asFloat(t.scatter) },
-      { shape: [m], dtype: 'float32', values: t.weight },
-    ];
-  });
-  return webgl.runWebGLProgram(coefGradProgram(tokens, count), [x, dy, offsets, gather, scatter, weight], 'float32');
-};
+function createCoefGradKernelFunc(layout: WebGLMixLayout): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs as unknown as SparseMixCoefGradInputs;
+    const a = attrs as unknown as SparseMixAttrs;
+    const webgl = backend as unknown as WebGLBackendLike;
+    const { tokens, inDim, outDim } = coefGradInputDims(x, dy, 'webgl');
+    const count = a.outSize;
+    if (tokens === 0 || a.gather.length === 0) return webgl.makeTensorInfo([count], 'float32', new Float32Array(count));
+    const m = a.gather.length;
+    const build = () => {
+      groupTermsByOutput({ ...a, outSize: outDim }, inDim, SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
+      return groupTermsByCoefficient(a, count, SPARSE_MIX_COEF_GRAD_KERNEL_NAME);
+    };
+    if (layout === 'packed') {
+      const [offsets, gatherScatter, weight] = tables.get(webgl, mixTableKey('coef-packed', a, inDim, outDim, count), () => {
+        const t = build();
+        const gs = new Float32Array(2 * m);
+        for (let i = 0; i < m; i++) {
+          gs[2 * i] = t.gather[i];
+          gs[2 * i + 1] = t.scatter[i];
+        }
+        return [
+          { shape: [count + 1], dtype: 'float32', values: asFloat(t.offsets) },
+          { shape: [m, 2], dtype: 'float32', values: gs },
+          { shape: [m], dtype: 'float32', values: t.weight },
+        ];
+      });
+      return webgl.runWebGLProgram(packedCoefGradProgram(tokens, count), [x, dy, offsets, gatherScatter, weight], 'float32');
+    }
+    const [offsets, gather, scatter, weight] = tables.get(webgl, mixTableKey('coef-gather', a, inDim, outDim, count), () => {
+      const t = build();
+      return [
+        { shape: [count + 1], dtype: 'float32', values: asFloat(t.offsets) },
+        { shape: [m], dtype: 'float32', values: asFloat(t.gather) },
+        { shape: [m], dtype: 'float32', values: asFloat(t.scatter) },
+        { shape: [m], dtype: 'float32', values: t.weight },
+      ];
+    });
+    return webgl.runWebGLProgram(coefGradProgram(tokens, count), [x, dy, offsets, gather, scatter, weight], 'float32');
+  };
+}
+
+/**
+ * Kernel registration records of the sparse mix for the `webgl` backend with the programs
+ * of `layout` (the bench and the tests register the other layout in place of the default).
+ */
+export function createSparseMixWebGLKernelConfigs(layout: WebGLMixLayout = WEBGL_MIX_LAYOUT): readonly KernelConfig[] {
+  return [
+    { kernelName: SPARSE_MIX_KERNEL_NAME, backendName: 'webgl', kernelFunc: createMixKernelFunc(layout) },
+    { kernelName: SPARSE_MIX_COEF_GRAD_KERNEL_NAME, backendName: 'webgl', kernelFunc: createCoefGradKernelFunc(layout) },
+  ];
+}
 
 /** Kernel registration records of the sparse mix for the `webgl` backend. */
-export const sparseMixWebGLKernelConfigs: readonly KernelConfig[] = [
-  { kernelName: SPARSE_MIX_KERNEL_NAME, backendName: 'webgl', kernelFunc: mixWebGL },
-  { kernelName: SPARSE_MIX_COEF_GRAD_KERNEL_NAME, backendName: 'webgl', kernelFunc: coefGradWebGL },
-];
+export const sparseMixWebGLKernelConfigs: readonly KernelConfig[] = createSparseMixWebGLKernelConfigs();
 
 /** Releases the index tables held for a webgl backend instance. */
 export function clearWebGLSparseMixTables(backend: object): void {

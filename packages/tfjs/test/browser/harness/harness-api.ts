@@ -79,6 +79,8 @@ export interface SparseMixParityArgs {
   /** Terms per coefficient: 1 (separable: no coefIndex/weight) or more (grouped, weighted, like the true-2D variant). */
   termsPerCoefficient: number;
   seed: number;
+  /** On webgl: the texture layout of the mix programs registered for the run (default: the kernel's own). */
+  webglMixLayout?: 'gather' | 'packed';
 }
 
 export interface TrainModelArgs {
@@ -157,7 +159,7 @@ export interface HarnessApi {
   dhtMatMulParity(args: DhtMatMulParityArgs): Promise<{ right: Diff; left: Diff }>;
   sshLinearParity(args: SshLinearParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff; leakedTensors: number }>;
   /** The sparse-mix kernels (forward, ∂x, ∂c through tf.grads) against cpu on random terms. */
-  sparseMixParity(args: SparseMixParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff; leakedTensors: number; kernelBackend: string }>;
+  sparseMixParity(args: SparseMixParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff; yConsumers: Diff; dxConsumers: Diff; leakedTensors: number; kernelBackend: string }>;
   /** The composed (stock-op) route of the sparse mix on the GPU backend against cpu, for the sshLinearParity inputs. */
   composedMixParity(args: SshLinearParityArgs): Promise<{ y: Diff; dx: Diff; dc: Diff }>;
   /** Trains a small Dense model with SSH adapters on three layers (trainOnBatch), against cpu. */

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { composedMix, sparseMix, sparseMixAttrs } from '../../../src/ops/sparse-mix';
 import { compileSpectralTerms, type SpectralTerms } from '../../../src/ops/spectral-terms';
+import { createSparseMixWebGLKernelConfigs } from '../../../src/kernels/webgl/sparse-mix-webgl';
 import type { Diff, SparseMixParityArgs, SshLinearParityArgs } from './harness-api';
 import { seededValues } from './seeded-values';
 
@@ -55,7 +56,35 @@ interface MixResult {
   y: Float32Array;
   dx: Float32Array;
   dc: Float32Array;
+  /** matMul(y, B) and matMul(yᵀ, G) concatenated: packed matMuls whose shared dimension runs over y's padding lanes. */
+  yConsumers: Float32Array;
+  dxConsumers: Float32Array;
   leaked: number;
+}
+
+/**
+ * y·B ([T, 3]) and yᵀ·G ([V, 3]) through tf.matMul: on webgl a packed matMul multiplies the
+ * padding lanes of a packed y (odd V, odd T) by the zero padding of the other operand, so
+ * anything but 0 (or a finite value) there changes the result.
+ */
+function consumers(y: tf.Tensor2D, seed: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [t, v] = y.shape;
+    const b = tf.tensor2d(seededValues(seed, v * 3), [v, 3]);
+    const g = tf.tensor2d(seededValues(seed + 1, t * 3), [t, 3]);
+    return tf.concat([tf.reshape(tf.matMul(y, b), [-1]), tf.reshape(tf.matMul(y, g, true, false), [-1])]);
+  });
+}
+
+/**
+ * Leaves freed packed textures of `shape` whose padding lanes hold NaN in the backend's
+ * texture pool, so that a program writing into a recycled texture without clearing its
+ * padding is caught by {@link consumers}. (A packed matMul of NaN operands computes its
+ * padding lanes too: 0 padding of one operand times NaN of the other.)
+ */
+function poisonTexturePool(shape: [number, number]): void {
+  const [rows, cols] = shape;
+  tf.dispose(tf.tidy(() => [0, 1, 2].map(() => tf.matMul(tf.fill([rows, 2], NaN), tf.fill([2, cols], NaN)))));
 }
 
 async function mixAndGrads(
@@ -71,10 +100,20 @@ async function mixAndGrads(
   const c = tf.tensor1d(cv);
   const g = tf.tensor2d(gv, [tokens, outSize]);
   const before = tf.memory().numTensors;
+  poisonTexturePool([tokens, outSize]);
+  poisonTexturePool([tokens, inDim]);
   const y = mix(x, c);
   const [dx, dc] = tf.grads((xx: tf.Tensor, cc: tf.Tensor) => tf.sum(tf.mul(mix(xx as tf.Tensor2D, cc), g)))([x, c]);
-  const out = { y: (await y.data()) as Float32Array, dx: (await dx.data()) as Float32Array, dc: (await dc.data()) as Float32Array };
-  tf.dispose([y, dx, dc]);
+  const yc = consumers(y, 11);
+  const dxc = consumers(dx as tf.Tensor2D, 13);
+  const out = {
+    y: (await y.data()) as Float32Array,
+    dx: (await dx.data()) as Float32Array,
+    dc: (await dc.data()) as Float32Array,
+    yConsumers: (await yc.data()) as Float32Array,
+    dxConsumers: (await dxc.data()) as Float32Array,
+  };
+  tf.dispose([y, dx, dc, yc, dxc]);
   const leaked = tf.memory().numTensors - before;
   tf.dispose([x, c, g]);
   return { ...out, leaked };
@@ -88,8 +127,35 @@ export async function sparseMixParity(args: SparseMixParityArgs) {
   const gv = seededValues(seed + 2, tokens * outSize);
   const run = () => mixAndGrads((x, c) => sparseMix(x, c, terms), xv, cv, gv, tokens, inDim, outSize);
   const want = await onBackend('cpu', run);
-  const got = await onBackend(backend, run);
-  return { y: diff(got.y, want.y), dx: diff(got.dx, want.dx), dc: diff(got.dc, want.dc), leakedTensors: got.leaked, kernelBackend: tf.getBackend() };
+  const got = await onBackend(backend, () => (backend === 'webgl' && args.webglMixLayout ? withWebGLMixLayout(args.webglMixLayout, run) : run()));
+  return {
+    y: diff(got.y, want.y),
+    dx: diff(got.dx, want.dx),
+    dc: diff(got.dc, want.dc),
+    yConsumers: diff(got.yConsumers, want.yConsumers),
+    dxConsumers: diff(got.dxConsumers, want.dxConsumers),
+    leakedTensors: got.leaked,
+    kernelBackend: tf.getBackend(),
+  };
+}
+
+/** Runs `fn` with the webgl sparse-mix kernels of `layout` registered, then restores the registered ones. */
+async function withWebGLMixLayout<T>(layout: 'gather' | 'packed', fn: () => Promise<T>): Promise<T> {
+  const configs = createSparseMixWebGLKernelConfigs(layout);
+  const registered = configs.map((k) => tf.getKernel(k.kernelName, 'webgl'));
+  for (const k of configs) {
+    tf.unregisterKernel(k.kernelName, 'webgl');
+    tf.registerKernel(k);
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const [i, k] of configs.entries()) {
+      tf.unregisterKernel(k.kernelName, 'webgl');
+      const previous = registered[i];
+      if (previous !== undefined) tf.registerKernel(previous);
+    }
+  }
 }
 
 /** Positions, inputs and cotangent of sshLinearParity (same seeds), for the mix alone. */
