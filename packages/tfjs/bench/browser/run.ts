@@ -347,6 +347,9 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
     'once and cached on the backend), a small pass forms weight·c per term, and ∂L/∂c is one reduction',
     'over the tokens per coefficient: 2 programs per mix direction (per-term weights, then the gather) and 1 for ∂L/∂c, plus the',
     'DHT passes; no UnsortedSegmentSum, no scatter, no atomics, no transpose of [T, d] activations.',
+    'On webgl the programs run in tfjs\'s packed layout, as the DHT passes do: a fragment computes a',
+    '2×2 block (two tokens × two output columns, or two coefficients over token pairs), so each fetch',
+    'of x or dy serves two tokens and no pack/unpack conversion sits between the transform and the mix.',
     '',
   ];
   {
@@ -456,7 +459,11 @@ async function main(): Promise<void> {
     // The whole-model step alone (`--model-only=webgl` for one backend), printed, docs untouched.
     const backend = modelOnly.split('=')[1] as GpuBackendName | undefined;
     const trainingBackends = backend === undefined ? BACKENDS : [backend];
-    const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops: false, training: true, layouts: false, layerSteps: false, trainingBackends }, log);
+    // `--model-repeats=N`: more alternating rounds than the table's default, for a steadier median on a busy machine.
+    const repeatsArg = process.argv.find((a) => a.startsWith('--model-repeats='));
+    const modelRepeats = repeatsArg === undefined ? DEFAULT_BROWSER_BENCH.modelRepeats : Number(repeatsArg.split('=')[1]);
+    if (!Number.isInteger(modelRepeats) || modelRepeats < 1) throw new Error(`--model-repeats must be a positive integer, got ${repeatsArg}`);
+    const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops: false, training: true, layouts: false, layerSteps: false, trainingBackends, modelRepeats }, log);
     console.log(renderTrainingSection(report));
     // Absolute kernel times (ms) of the profiled step: what a variant adds over another.
     for (const { backend, rows } of report.model) {
