@@ -146,19 +146,10 @@ function createPackedPassProgram(rows: number, n: number, pass: HartleyPass): We
       int q = coords.y;
       vec2 c0 = column(row, q);
       vec2 c1 = q + 1 < ${n} ? column(row, q + 1) : vec2(0.0);
-      vec4 result = vec4(c0.x, c1.x, c0.y, c1.y) * scale;
-      if (row + 1 >= ${rows}) { result.zw = vec2(0.0); }
-      setOutput(result);
+      ${packedResult('vec4(c0.x, c1.x, c0.y, c1.y)', rows)}
     }
   `;
-  return {
-    variableNames: ['A', 'Tw'],
-    outputShape: [rows, n],
-    userCode,
-    customUniforms: [{ name: 'scale', type: 'float' }],
-    packedInputs: true,
-    packedOutput: true,
-  };
+  return packedPassProgram(rows, n, userCode);
 }
 
 /** cos/sin of 2π/L (L even) as GLSL float literals, exact at the half and quarter turn. */
@@ -249,11 +240,24 @@ function createPairedPassProgram(rows: number, n: number, pass: HartleyPass): We
       int m0 = 0;
       int m1 = 0;
       ${body}
-      vec4 result = vec4(acc0.x, acc1.x, acc0.y, acc1.y) * scale;
-      if (row + 1 >= ${rows}) { result.zw = vec2(0.0); }
-      setOutput(result);
+      ${packedResult('vec4(acc0.x, acc1.x, acc0.y, acc1.y)', rows)}
     }
   `;
+  return packedPassProgram(rows, n, userCode);
+}
+
+/**
+ * Writes a packed 2×2 texel scaled; the second row's lanes are 0 past the last row, because
+ * tfjs's packed matMul multiplies padding lanes and a stale value there would leak into sums.
+ */
+function packedResult(texel: string, rows: number): string {
+  return `vec4 result = ${texel} * scale;
+      if (row + 1 >= ${rows}) { result.zw = vec2(0.0); }
+      setOutput(result);`;
+}
+
+/** The program object of a packed pass: packed `A` and `Tw` in, packed [rows, n] out. */
+function packedPassProgram(rows: number, n: number, userCode: string): WebGLPassProgram {
   return {
     variableNames: ['A', 'Tw'],
     outputShape: [rows, n],
