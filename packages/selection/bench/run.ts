@@ -71,7 +71,7 @@ const runs = allRuns.filter(([id]) => only === undefined || id === only).map(([,
 if (runs.length === 0) throw new Error(`--only=${only}: no such run (ids: ${allRuns.map(([id]) => id).join(', ')})`);
 log(`## Streamed selection (\`selectSpectrum\`)`);
 log();
-log(`One thread (\`workers: 1\`). RSS before: ${baseline.toFixed(0)} MB. "check" = finiteness check and fingerprint (one pass); "DHT" = 2D DHT + one pass for the total energy and the histogram of the energies' keys; "ranking" = top-k (threshold from the histogram, one collecting pass, radix order of the candidates), cross-layer pool, random share, plan assembly. Phase times come from the \`SelectionObserver\` of the benchmark's entry \`runSelection\`.`);
+log(`One thread (\`workers: 1\`). RSS before: ${baseline.toFixed(0)} MB. "check" = finiteness check and fingerprint (one pass); "DHT" = 2D DHT + one pass for the total energy and the histogram of the energies' keys; "ranking" = top-k (threshold from the histogram, one collecting pass that scatters the candidates into their first-digit bins, ordering within each bin), cross-layer pool, random share, plan assembly. Phase times come from the \`SelectionObserver\` of the benchmark's entry \`runSelection\`.`);
 log();
 log('| run | total s | (weights synthesis s, excluded) | check s | DHT s | ranking s | ranking / DHT | peak RSS MB | peak RSS / largest matrix |');
 log('|---|---|---|---|---|---|---|---|---|');

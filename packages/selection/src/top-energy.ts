@@ -26,9 +26,12 @@ const HISTOGRAM_MIN_N = 65536;
  *   counted it while summing the energies — gives the bin holding the k-th energy; if that bin is
  *   crowded, one more counting pass over it refines the threshold (float64 spectra, whose keys
  *   have 63 bits, may refine twice more). One pass then collects the entries above the threshold
- *   and, in index order, only as many entries at the threshold as are still needed; a stable
- *   radix sort of those ≤ k + (a bounded bin) candidates by key gives the order. Exact for any
- *   ties: entries equal to the k-th energy are taken lowest index first.
+ *   and, in index order, only as many entries at the threshold as are still needed; the order of
+ *   those ≤ k + (a bounded bin) candidates by key comes from a stable sort: float32 candidates are
+ *   scattered by that pass straight into their first-digit bins (whose counts the histogram
+ *   holds), then each bin is ordered by the 15 low key bits in cache (bin-order.ts); float64 ones
+ *   by radix passes over all candidates. Exact for any ties: entries equal to the k-th energy are
+ *   taken lowest index first.
  */
 export function topEnergyPositions(spectrum: Float32Array | Float64Array, k: number, method: TopKMethod = 'auto', firstDigits?: Uint32Array): RankedPositions {
   const n = spectrum.length;
