@@ -7,6 +7,8 @@
  * native SHA-256; writes docs/benchmarks/selection.md (atomically).
  *
  * Usage: npx nx run selection:bench   [-- --scale=4] (divide every dimension by 4, quick; not written)
+ *                                      [-- --only=global-1pct] (that streamed-selection row alone, quick;
+ *                                      not written; ids: global-7000, per-layer-1000, global-1pct)
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
@@ -23,7 +25,9 @@ import { blockShapes, streamBlock } from './workload';
 
 const scaleArg = process.argv.find((a) => a.startsWith('--scale='));
 const divisor = scaleArg === undefined ? 1 : Number(scaleArg.slice('--scale='.length));
-const write = divisor === 1;
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg?.slice('--only='.length);
+const write = divisor === 1 && only === undefined;
 const shapes = blockShapes(divisor);
 const MB = 1024 * 1024;
 const lines: string[] = [];
@@ -58,14 +62,16 @@ const baseline = rssMB();
 
 // 1. The streamed selection itself (first, so that peak RSS belongs to it alone).
 const budget = 7 * 1000;
-const runs: [string, SelectionOptions][] = [
-  [`global, budget ${budget}, relative-energy, δ = 0.7`, { strategy: 'global', budget, energyRatio: 0.7, seed: 1, score: 'relative-energy', workers: 1 }],
-  [`per-layer, 1000 per layer, δ = 0.7`, { strategy: 'per-layer', perLayer: 1000, energyRatio: 0.7, seed: 1, workers: 1 }],
-  [`global, budget 1% = ${Math.round(totalPositions / 100)}, δ = 1 (large-k ranking)`, { strategy: 'global', budget: Math.round(totalPositions / 100), energyRatio: 1, seed: 1, score: 'energy', workers: 1 }],
+const allRuns: [id: string, label: string, options: SelectionOptions][] = [
+  ['global-7000', `global, budget ${budget}, relative-energy, δ = 0.7`, { strategy: 'global', budget, energyRatio: 0.7, seed: 1, score: 'relative-energy', workers: 1 }],
+  ['per-layer-1000', `per-layer, 1000 per layer, δ = 0.7`, { strategy: 'per-layer', perLayer: 1000, energyRatio: 0.7, seed: 1, workers: 1 }],
+  ['global-1pct', `global, budget 1% = ${Math.round(totalPositions / 100)}, δ = 1 (large-k ranking)`, { strategy: 'global', budget: Math.round(totalPositions / 100), energyRatio: 1, seed: 1, score: 'energy', workers: 1 }],
 ];
+const runs = allRuns.filter(([id]) => only === undefined || id === only).map(([, label, options]): [string, SelectionOptions] => [label, options]);
+if (runs.length === 0) throw new Error(`--only=${only}: no such run (ids: ${allRuns.map(([id]) => id).join(', ')})`);
 log(`## Streamed selection (\`selectSpectrum\`)`);
 log();
-log(`One thread (\`workers: 1\`). RSS before: ${baseline.toFixed(0)} MB. "check" = finiteness check and fingerprint (one pass); "DHT" = 2D DHT + one pass for the total energy and the histogram of the energies' keys; "ranking" = top-k (threshold from the histogram, one collecting pass, radix order of the candidates), cross-layer pool, random share, plan assembly. Phase times come from the \`SelectionObserver\` of the benchmark's entry \`runSelection\`.`);
+log(`One thread (\`workers: 1\`). RSS before: ${baseline.toFixed(0)} MB. "check" = finiteness check and fingerprint (one pass); "DHT" = 2D DHT + one pass for the total energy and the histogram of the energies' keys; "ranking" = top-k (threshold from the histogram, one collecting pass that scatters the candidates into their first-digit bins, ordering within each bin), cross-layer pool, random share, plan assembly. Phase times come from the \`SelectionObserver\` of the benchmark's entry \`runSelection\`.`);
 log();
 log('| run | total s | (weights synthesis s, excluded) | check s | DHT s | ranking s | ranking / DHT | peak RSS MB | peak RSS / largest matrix |');
 log('|---|---|---|---|---|---|---|---|---|');
@@ -96,6 +102,7 @@ log('Targets:');
 for (const v of verdicts) log(v);
 log('- one block on one core (≤ 6 s): see "One block against the DHT floor" below.');
 log();
+if (only !== undefined) process.exit(0);
 log('Peak RSS is the process maximum so far (`process.resourceUsage().maxRSS`), so each row includes the rows above it; "total" is the wall time of \`selectSpectrum\` without the time the generator spends synthesising the weights (measured inside it, shown apart): reading a checkpoint instead would not be part of the selection either. The three matrices: the layer being scored, its spectrum in the WebAssembly memory of hartley (kept at the largest size), and the previous layer, unreachable but not yet collected while the generator allocates the next one (V8 collects large array buffers lazily).');
 log();
 

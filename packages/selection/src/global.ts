@@ -49,15 +49,22 @@ interface LayerCandidates {
 }
 
 /**
- * The cross-layer score of a layer's ranked candidates. `'mean-relative-energy'` divides by the
- * layer's mean energy ΣH²/N (one division per score, so scaling a layer by a power of two changes
- * no score at all); an all-zero spectrum scores 0.
+ * The cross-layer scores of a layer's ranked candidates `from`…`to − 1`, written to `out` from 0.
+ * `'mean-relative-energy'` divides by the layer's mean energy ΣH²/N (one division per score, so
+ * scaling a layer by a power of two changes no score at all); an all-zero spectrum scores 0.
  */
-export function scoreFunction(score: GlobalScore, energies: Float64Array, totalEnergy: number, positions: number): (rank: number) => number {
-  if (score === 'energy') return (rank) => energies[rank]!;
-  if (!(totalEnergy > 0)) return () => 0;
+export function writeScores(score: GlobalScore, energies: Float64Array, from: number, to: number, totalEnergy: number, positions: number, out: Float64Array): void {
+  const count = to - from;
+  if (score === 'energy') {
+    out.set(energies.subarray(from, to));
+    return;
+  }
+  if (!(totalEnergy > 0)) {
+    out.fill(0, 0, count);
+    return;
+  }
   const divisor = score === 'relative-energy' ? totalEnergy : totalEnergy / positions;
-  return (rank) => energies[rank]! / divisor;
+  for (let r = 0; r < count; r++) out[r] = energies[from + r]! / divisor;
 }
 
 /**
@@ -117,6 +124,8 @@ export class GlobalSelector implements PositionSelector {
   private spareScores = new Float64Array(0);
   private spareKeys = new Float64Array(0);
   private poolSize = 0;
+  /** Scores of the layer being merged, reused from layer to layer. */
+  private incomingScores = new Float64Array(0);
   private reservedTotal = 0;
   private available = 0;
   /** R = B − ⌊δ·B⌋, the random share over all layers: no layer ever needs more random positions. */
@@ -128,10 +137,11 @@ export class GlobalSelector implements PositionSelector {
   }
 
   /**
-   * Merges ranks [from, to) of layer `ordinal` (already in ranking order, scores from `scoreOf`)
-   * into the pool, keeps the best `capacity` entries and updates every layer's `extras` count.
+   * Merges ranks [from, to) of layer `ordinal` (already in ranking order, their scores in
+   * `newScores[0…to − from)`) into the pool, keeps the best `capacity` entries and updates every
+   * layer's `extras` count.
    */
-  private mergeIntoPool(capacity: number, ordinal: number, from: number, to: number, scoreOf: (rank: number) => number): void {
+  private mergeIntoPool(capacity: number, ordinal: number, from: number, to: number, newScores: Float64Array): void {
     const oldScores = this.poolScores;
     const oldKeys = this.poolKeys;
     const oldSize = this.poolSize;
@@ -143,8 +153,6 @@ export class GlobalSelector implements PositionSelector {
     }
     const scores = this.spareScores;
     const keys = this.spareKeys;
-    const newScores = new Float64Array(incoming);
-    for (let r = 0; r < incoming; r++) newScores[r] = scoreOf(from + r);
     const layer = this.layers[ordinal]!;
     const base = ordinal * LAYER_STRIDE;
     let i = 0;
@@ -285,8 +293,10 @@ export class GlobalSelector implements PositionSelector {
     };
     this.layers.push(record);
 
-    const scoreOf = scoreFunction(options.score!, top.energies, layer.totalEnergy, positions);
-    this.mergeIntoPool(extrasRoom, ordinal, minPerLayer, candidates, scoreOf);
+    const incoming = Math.max(0, candidates - minPerLayer);
+    if (this.incomingScores.length < incoming) this.incomingScores = new Float64Array(incoming);
+    writeScores(options.score!, top.energies, minPerLayer, minPerLayer + incoming, layer.totalEnergy, positions, this.incomingScores);
+    this.mergeIntoPool(extrasRoom, ordinal, minPerLayer, candidates, this.incomingScores);
     for (const earlier of this.layers) this.trimToShare(earlier);
   }
 

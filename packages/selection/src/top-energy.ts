@@ -1,4 +1,5 @@
 import { FIRST_DIGIT_BINS, float32Bits, HI, LO, scanEnergies } from './energy-keys';
+import { binStarts, sortWithinBins } from './bin-order';
 import { RankedHeap } from './ranked-heap';
 
 /** Positions of one layer in ranking order, with their energies. */
@@ -25,9 +26,12 @@ const HISTOGRAM_MIN_N = 65536;
  *   counted it while summing the energies — gives the bin holding the k-th energy; if that bin is
  *   crowded, one more counting pass over it refines the threshold (float64 spectra, whose keys
  *   have 63 bits, may refine twice more). One pass then collects the entries above the threshold
- *   and, in index order, only as many entries at the threshold as are still needed; a stable
- *   radix sort of those ≤ k + (a bounded bin) candidates by key gives the order. Exact for any
- *   ties: entries equal to the k-th energy are taken lowest index first.
+ *   and, in index order, only as many entries at the threshold as are still needed; the order of
+ *   those ≤ k + (a bounded bin) candidates by key comes from a stable sort: float32 candidates are
+ *   scattered by that pass straight into their first-digit bins (whose counts the histogram
+ *   holds), then each bin is ordered by the 15 low key bits in cache (bin-order.ts); float64 ones
+ *   by radix passes over all candidates. Exact for any ties: entries equal to the k-th energy are
+ *   taken lowest index first.
  */
 export function topEnergyPositions(spectrum: Float32Array | Float64Array, k: number, method: TopKMethod = 'auto', firstDigits?: Uint32Array): RankedPositions {
   const n = spectrum.length;
@@ -115,19 +119,24 @@ function topFloat32(spectrum: Float32Array, k: number, first: Uint32Array): Rank
     shift = 0;
   }
   // With the full key known (shift 0), boundary entries tie exactly: the first ones in index
-  // order are the ones to take. Otherwise all of them are candidates, ordered by the sort below.
+  // order are the ones to take. Otherwise all of them are candidates, ordered below.
   const quota = shift === 0 ? k - above : boundary;
   const count = above + quota;
+  // The first-digit histogram already says where every candidate goes by its first digit: the
+  // collecting pass scatters them straight into their bins (best bin first, index order within a
+  // bin), and only each bin, small enough to stay in cache, is then ordered by the 15 low bits.
+  const thresholdBin = shift === 0 ? t >>> 15 : t;
+  const ends = binStarts(first, thresholdBin, count);
   const keys = new Uint32Array(count);
   const indices = new Uint32Array(count);
-  let c = 0;
   if (shift !== 0) {
     const lowest = t << shift;
     for (let i = 0; i < n; i++) {
       const key = bits[i]! & 0x7fffffff;
       if (key >= lowest) {
-        keys[c] = key;
-        indices[c++] = i;
+        const slot = ends[key >>> 15]!++;
+        keys[slot] = key;
+        indices[slot] = i;
       }
     }
   } else {
@@ -135,15 +144,15 @@ function topFloat32(spectrum: Float32Array, k: number, first: Uint32Array): Rank
     for (let i = 0; i < n; i++) {
       const key = bits[i]! & 0x7fffffff;
       if (key > t || (key === t && left-- > 0)) {
-        keys[c] = key;
-        indices[c++] = i;
+        const slot = ends[key >>> 15]!++;
+        keys[slot] = key;
+        indices[slot] = i;
       }
     }
   }
-  // Candidates are in index order; a stable sort by key descending keeps ties lowest index first.
-  const sortedKeys = sortDescendingStable([keys], indices, [31]);
+  sortWithinBins(keys, indices, ends, thresholdBin);
   // The keys are |H| as float32 bits: |H|·|H| is H², read sequentially instead of from the spectrum.
-  const magnitudes = new Float32Array(sortedKeys.buffer, sortedKeys.byteOffset, k);
+  const magnitudes = new Float32Array(keys.buffer, keys.byteOffset, k);
   const energies = new Float64Array(k);
   for (let r = 0; r < k; r++) {
     const h = magnitudes[r]!;
