@@ -16,7 +16,8 @@
  * bench/browser/run.ts` from packages/tfjs). Flags: `--no-training` (op tables only),
  * `--training-only`; and, printed without touching the docs, `--dht-only` (the webgl pass
  * layouts on the whole model's DHT shapes, ~1 min) and `--model-only[=webgl|webgpu]` (the
- * whole-model step with absolute kernel times).
+ * whole-model step with absolute kernel times); `--model-repeats=N` sets the whole-model rounds
+ * (default 3).
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -454,15 +455,15 @@ async function main(): Promise<void> {
     console.log(renderLayoutTable(report).join('\n'));
     return;
   }
+  // `--model-repeats=N`: more alternating rounds of the whole-model step than the default, for a steadier median on a busy machine.
+  const repeatsArg = process.argv.find((a) => a.startsWith('--model-repeats='));
+  const modelRepeats = repeatsArg === undefined ? DEFAULT_BROWSER_BENCH.modelRepeats : Number(repeatsArg.split('=')[1]);
+  if (!Number.isInteger(modelRepeats) || modelRepeats < 1) throw new Error(`--model-repeats must be a positive integer, got ${repeatsArg}`);
   const modelOnly = process.argv.find((a) => a.startsWith('--model-only'));
   if (modelOnly !== undefined) {
     // The whole-model step alone (`--model-only=webgl` for one backend), printed, docs untouched.
     const backend = modelOnly.split('=')[1] as GpuBackendName | undefined;
     const trainingBackends = backend === undefined ? BACKENDS : [backend];
-    // `--model-repeats=N`: more alternating rounds than the table's default, for a steadier median on a busy machine.
-    const repeatsArg = process.argv.find((a) => a.startsWith('--model-repeats='));
-    const modelRepeats = repeatsArg === undefined ? DEFAULT_BROWSER_BENCH.modelRepeats : Number(repeatsArg.split('=')[1]);
-    if (!Number.isInteger(modelRepeats) || modelRepeats < 1) throw new Error(`--model-repeats must be a positive integer, got ${repeatsArg}`);
     const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops: false, training: true, layouts: false, layerSteps: false, trainingBackends, modelRepeats }, log);
     console.log(renderTrainingSection(report));
     // Absolute kernel times (ms) of the profiled step: what a variant adds over another.
@@ -477,7 +478,7 @@ async function main(): Promise<void> {
   }
   const training = !process.argv.includes('--no-training');
   const ops = !process.argv.includes('--training-only');
-  const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops, training, layouts: ops }, log);
+  const report = await runBrowserBench({ ...DEFAULT_BROWSER_BENCH, ops, training, layouts: ops, modelRepeats }, log);
   if (ops) {
     const section = renderOpSection(report);
     console.log(section);
