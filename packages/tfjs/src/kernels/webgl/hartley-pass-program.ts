@@ -84,6 +84,25 @@ function createGatherPassProgram(rows: number, n: number, pass: HartleyPass): We
   };
 }
 
+
+/**
+ * GLSL helpers of the packed passes: both rows of column c of a packed texel of `A` (lanes
+ * (x, z) for even c, (y, w) for odd c); (cos, sin) of 2π·t/N from the packed twiddle table, whose
+ * rows t and t+1 share a texel (t even: .xy, odd: .zw); complex rotation of a by b.
+ */
+const PACKED_READERS_GLSL = `
+    vec2 pairA(int row, int c) {
+      vec4 t = getA(row, c);
+      return (c & 1) == 0 ? t.xz : t.yw;
+    }
+    vec2 root(int t) {
+      vec4 v = getTw(t, 0);
+      return (t & 1) == 0 ? v.xy : v.zw;
+    }
+    vec2 rotate(vec2 a, vec2 b) {
+      return vec2(a.x * b.x - a.y * b.y, a.y * b.x + a.x * b.y);
+    }`;
+
 /**
  * One fragment per packed texel (packed `A`, `Tw` and output): columns q and q+1 of rows
  * `row` and `row`+1, each column on its own (odd L or odd Lp > 1; the other passes share
@@ -101,15 +120,7 @@ function createPackedPassProgram(rows: number, n: number, pass: HartleyPass): We
       ? `acc += (w.x + w.y) * pairA(row, base);`
       : `acc += w.x * pairA(row, base + kp) + w.y * pairA(row, base + kn);`;
   const userCode = `
-    vec2 pairA(int row, int c) {
-      vec4 t = getA(row, c);
-      return (c & 1) == 0 ? t.xz : t.yw;
-    }
-    // (cos, sin) of 2π·t/N: table rows t and t+1 share a texel (t even: .xy, odd: .zw).
-    vec2 root(int t) {
-      vec4 v = getTw(t, 0);
-      return (t & 1) == 0 ? v.xy : v.zw;
-    }
+    ${PACKED_READERS_GLSL}
     vec2 column(int row, int q) {
       int j = q / ${l};
       int k = q - j * ${l};
@@ -126,7 +137,7 @@ function createPackedPassProgram(rows: number, n: number, pass: HartleyPass): We
       for (int i = 1; i < ${p}; i++) {
         base += ${r * lp};
         ${term}
-        w = vec2(w.x * w1.x - w.y * w1.y, w.y * w1.x + w.x * w1.y);
+        w = rotate(w, w1);
       }`
           : `// Large p: every power from the table (m = k·i mod L), as rotations would accumulate error.
       int m = 0;
@@ -216,17 +227,7 @@ function createPairedPassProgram(rows: number, n: number, pass: HartleyPass): We
         ${advanceAfter}
       }`;
   const userCode = `
-    vec2 pairA(int row, int c) {
-      vec4 t = getA(row, c);
-      return (c & 1) == 0 ? t.xz : t.yw;
-    }
-    vec2 root(int t) {
-      vec4 v = getTw(t, 0);
-      return (t & 1) == 0 ? v.xy : v.zw;
-    }
-    vec2 rotate(vec2 a, vec2 b) {
-      return vec2(a.x * b.x - a.y * b.y, a.y * b.x + a.x * b.y);
-    }
+    ${PACKED_READERS_GLSL}
     void main() {
       ivec2 coords = getOutputCoords();
       int row = coords.x;
