@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { DHT_KERNEL_NAME, type DhtLastAxisAttrs, type DhtLastAxisInputs } from '../../kernel-names';
-import { SshDtypeError, SshShapeError, SshTfjsError } from '../../errors';
+import { SshTfjsError } from '../../errors';
 import { twiddleTable, type HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
 import { planGpuDht, type GpuDhtPlan } from '../gpu-common/bluestein-stage';
+import { dhtInputDims } from '../gpu-common/dht-inputs';
 import { clearWebGLBluesteinTables, runWebGLBluestein } from './bluestein-webgl';
 import { createWebGLPassProgram, type WebGLPassLayout, type WebGLPassProgram } from './hartley-pass-program';
 import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
@@ -104,10 +105,7 @@ export function createDhtWebGLKernelFunc(layout: WebGLPassLayout = WEBGL_PASS_LA
     const { x } = inputs as unknown as DhtLastAxisInputs;
     const { scale } = attrs as unknown as DhtLastAxisAttrs;
     const webgl = backend as unknown as WebGLBackendLike;
-    if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgl): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
-    if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgl): x must have rank ≥ 1, got a scalar`);
-    const n = x.shape[x.shape.length - 1];
-    const size = tf.util.sizeFromShape(x.shape);
+    const { n, size } = dhtInputDims(x, 'webgl');
     if (size === 0) return webgl.makeTensorInfo(x.shape.slice(), 'float32', new Float32Array(0));
     const reshape = tf.getKernel('Reshape', 'webgl');
     if (reshape === undefined) throw new SshTfjsError(`${DHT_KERNEL_NAME} (webgl): no 'Reshape' kernel is registered for webgl — import '@tensorflow/tfjs-backend-webgl' (not only its base)`);

@@ -3,12 +3,11 @@
  * passes of ../gpu-common/hartley-pass-plan.ts as compute shaders, each writing a new
  * storage buffer that the next pass reads, all queued on the GPU without readback.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { DHT_KERNEL_NAME, type DhtLastAxisAttrs, type DhtLastAxisInputs } from '../../kernel-names';
-import { SshDtypeError, SshShapeError } from '../../errors';
 import { twiddleTable, type HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
 import { planGpuDht, type GpuDhtPlan } from '../gpu-common/bluestein-stage';
+import { dhtInputDims } from '../gpu-common/dht-inputs';
 import { clearWebGPUBluesteinTables, runWebGPUBluestein } from './bluestein-webgpu';
 import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
 import { createWebGPUPassProgram } from './hartley-pass-programs';
@@ -83,10 +82,7 @@ const dhtWebGPU: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x } = inputs as unknown as DhtLastAxisInputs;
   const { scale } = attrs as unknown as DhtLastAxisAttrs;
   const webgpu = backend as unknown as WebGPUBackendLike;
-  if (x.dtype !== 'float32') throw new SshDtypeError(`${DHT_KERNEL_NAME} (webgpu): x must be float32, got ${x.dtype} (shape [${x.shape}])`);
-  if (x.shape.length < 1) throw new SshShapeError(`${DHT_KERNEL_NAME} (webgpu): x must have rank ≥ 1, got a scalar`);
-  const n = x.shape[x.shape.length - 1];
-  const size = tf.util.sizeFromShape(x.shape);
+  const { n, size } = dhtInputDims(x, 'webgpu');
   if (size === 0) return webgpu.makeTensorInfo(x.shape.slice(), 'float32', new Float32Array(0));
   // A storage buffer is flat: viewing x as [rows, N] needs no copy (what webgpu's Reshape does).
   const x2d: TensorInfo = { dataId: x.dataId, shape: [size / n, n], dtype: 'float32' };
