@@ -46,7 +46,9 @@ describe('ssh-peft merge and Ctrl-C', () => {
   it('one SIGINT in the middle of a large merge stops it promptly: exit 130, no output, no temporary file', async () => {
     const model = join(work, 'chain.onnx');
     const adapter = join(work, 'chain.safetensors');
-    await writeChainModel(model, adapter, 32, 384);
+    // 32 layers of 768×768: seconds of merge work even on an idle machine with the SIMD transforms, so the
+    // signal below always lands inside the merge (384×384 could finish within the 400 ms wait).
+    await writeChainModel(model, adapter, 32, 768);
     const out = join(work, 'merged.onnx');
     const child = spawn(
       process.execPath,
