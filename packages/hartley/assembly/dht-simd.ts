@@ -1,8 +1,10 @@
-// WebAssembly SIMD (f32x4) kernels of the Hartley transforms, in AssemblyScript.
+// WebAssembly SIMD (f32x4, f64x2) kernels of the Hartley transforms, in AssemblyScript.
 //
 // Every kernel works on a "lane matrix": n elements of `w` float32 lanes each (w a multiple of 4),
-// element i at byte offset i·w·4. All lanes run the same transform of length n side by side, so
-// each butterfly of the scalar algorithm becomes w/4 vertical f32x4 operations with no shuffles.
+// element i at byte offset i·w·4 — or, for the float64 kernels (names ending in 64), of w float64
+// lanes (w a multiple of 2), element i at byte offset i·w·8. All lanes run the same transform of
+// length n side by side, so each butterfly of the scalar algorithm becomes w/4 vertical f32x4
+// (w/2 f64x2) operations with no shuffles.
 // The host (src/wasm/) lays the lanes out: w decimated subsequences of one 1D transform, w rows of
 // a matrix (transposed in), or w adjacent columns of a matrix.
 //
@@ -155,6 +157,72 @@ export function scatterTransposed(src: usize, dst: usize, dstStride: i32, n: i32
     const from = src + <usize>i * rowBytes;
     const to = dst + (<usize>i << 2);
     for (let l = 0; l < valid; l++) store<f32>(to + <usize>l * strideBytes, load<f32>(from + (<usize>l << 2)) * scale);
+  }
+}
+
+/** {@link scatterRows} for float64 lanes: the w doubles at dst + i·dstStride doubles = scale · src element i (lanes < valid). */
+export function scatterRows64(src: usize, dst: usize, dstStride: i32, n: i32, w: i32, valid: i32, scale: f64): void {
+  const rowBytes = <usize>w << 3;
+  const strideBytes = <usize>dstStride << 3;
+  const vecs = valid >> 1;
+  const s = f64x2.splat(scale);
+  for (let i = 0; i < n; i++) {
+    const from = src + <usize>i * rowBytes;
+    const to = dst + <usize>i * strideBytes;
+    let v = 0;
+    for (; v < vecs; v++) v128.store(to + (<usize>v << 4), f64x2.mul(v128.load(from + (<usize>v << 4)), s));
+    if (v << 1 < valid) store<f64>(to + (<usize>v << 4), load<f64>(from + (<usize>v << 4)) * scale);
+  }
+}
+
+/**
+ * {@link gatherTransposed} for float64: lane l of dst element i = src[l·srcStride + perm[i]]
+ * (doubles); lanes ≥ valid are zeroed.
+ */
+export function gatherTransposed64(src: usize, srcStride: i32, dst: usize, perm: usize, n: i32, w: i32, valid: i32): void {
+  const rowBytes = <usize>w << 3;
+  const strideBytes = <usize>srcStride << 3;
+  if (valid == w && (w & 1) == 0) {
+    for (let i = 0; i < n; i++) {
+      const from = src + (<usize>load<u32>(perm + (<usize>i << 2)) << 3);
+      const to = dst + <usize>i * rowBytes;
+      for (let l = 0; l < w; l += 2) {
+        const p = from + <usize>l * strideBytes;
+        const v = f64x2.replace_lane(f64x2.splat(load<f64>(p)), 1, load<f64>(p + strideBytes));
+        v128.store(to + (<usize>l << 3), v);
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const from = src + (<usize>load<u32>(perm + (<usize>i << 2)) << 3);
+    const to = dst + <usize>i * rowBytes;
+    for (let l = 0; l < w; l++) store<f64>(to + (<usize>l << 3), l < valid ? load<f64>(from + <usize>l * strideBytes) : 0);
+  }
+}
+
+/** {@link scatterTransposed} for float64: dst[l·dstStride + i] = scale · lane l of src element i, lanes l < valid. */
+export function scatterTransposed64(src: usize, dst: usize, dstStride: i32, n: i32, w: i32, valid: i32, scale: f64): void {
+  const rowBytes = <usize>w << 3;
+  const strideBytes = <usize>dstStride << 3;
+  const s = f64x2.splat(scale);
+  if (valid == w && (w & 1) == 0) {
+    for (let i = 0; i < n; i++) {
+      const from = src + <usize>i * rowBytes;
+      const to = dst + (<usize>i << 3);
+      for (let l = 0; l < w; l += 2) {
+        const v = f64x2.mul(v128.load(from + (<usize>l << 3)), s);
+        const p = to + <usize>l * strideBytes;
+        v128.store64_lane(p, v, 0);
+        v128.store64_lane(p + strideBytes, v, 1);
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const from = src + <usize>i * rowBytes;
+    const to = dst + (<usize>i << 3);
+    for (let l = 0; l < valid; l++) store<f64>(to + <usize>l * strideBytes, load<f64>(from + (<usize>l << 3)) * scale);
   }
 }
 
@@ -349,25 +417,27 @@ export function fhtStages64(a: usize, n: i32, M: i32, w: i32, twc: usize, tws: u
 // Odd-radix stages (the mixed-radix part): see src/odd-radix-stage.ts for the derivation.
 
 /**
- * Radix-3 stage merging blocks of length L into blocks of 3L, for every 3L block of n elements.
- * rot holds cos/sin(2πrj/(3L)) for r = 1, 2 at (j·4 + 0,1,2,3) = (c1, s1, c2, s2), j ≤ L/2.
+ * Radix-3 stage merging blocks of length L into blocks of 3L, for every 3L block of n elements
+ * (lanes of type T, rowBytes per element). rot holds cos/sin(2πrj/(3L)) for r = 1, 2 at
+ * (j·4 + 0,1,2,3) = (c1, s1, c2, s2), j ≤ L/2, as T.
  */
-export function oddStage3(a: usize, n: i32, L: i32, w: i32, rot: usize): void {
-  const rowBytes = <usize>w << 2;
+// @ts-ignore: decorator
+@inline function oddStage3Of<T>(a: usize, n: i32, L: i32, rowBytes: usize, rot: usize): void {
   const span = 3 * L;
   const jMax = L >> 1;
-  const S = f32x4.splat(<f32>(Math.sqrt(3) / 2));
-  const H = f32x4.splat(<f32>0.5);
+  const S = v128.splat<T>(<T>(Math.sqrt(3) / 2));
+  const H = v128.splat<T>(<T>0.5);
   const lb = <usize>L * rowBytes;
+  const es = <usize>sizeof<T>();
   for (let b = 0; b < n; b += span) {
     const p0 = a + <usize>b * rowBytes;
     for (let j = 0; j <= jMax; j++) {
       const jm = j == 0 ? 0 : L - j;
-      const t = rot + (<usize>j << 4);
-      const c1 = f32x4.splat(load<f32>(t));
-      const s1 = f32x4.splat(load<f32>(t, 4));
-      const c2 = f32x4.splat(load<f32>(t, 8));
-      const s2 = f32x4.splat(load<f32>(t, 12));
+      const t = rot + (<usize>j << 2) * es;
+      const c1 = v128.splat<T>(load<T>(t));
+      const s1 = v128.splat<T>(load<T>(t + es));
+      const c2 = v128.splat<T>(load<T>(t + 2 * es));
+      const s2 = v128.splat<T>(load<T>(t + 3 * es));
       const pj = p0 + <usize>j * rowBytes;
       const pm = p0 + <usize>jm * rowBytes;
       const self = j == jm;
@@ -376,42 +446,54 @@ export function oddStage3(a: usize, n: i32, L: i32, w: i32, rot: usize): void {
         const z0i = v128.load(pm + o);
         let x = v128.load(pj + lb + o);
         let y = v128.load(pm + lb + o);
-        const z1r = f32x4.add(f32x4.mul(c1, x), f32x4.mul(s1, y));
-        const z1i = f32x4.sub(f32x4.mul(c1, y), f32x4.mul(s1, x));
+        const z1r = v128.add<T>(v128.mul<T>(c1, x), v128.mul<T>(s1, y));
+        const z1i = v128.sub<T>(v128.mul<T>(c1, y), v128.mul<T>(s1, x));
         x = v128.load(pj + 2 * lb + o);
         y = v128.load(pm + 2 * lb + o);
-        const z2r = f32x4.add(f32x4.mul(c2, x), f32x4.mul(s2, y));
-        const z2i = f32x4.sub(f32x4.mul(c2, y), f32x4.mul(s2, x));
-        const sr = f32x4.add(z1r, z2r);
-        const si = f32x4.add(z1i, z2i);
-        const sRe = f32x4.mul(S, f32x4.sub(z1i, z2i));
-        const sIm = f32x4.mul(S, f32x4.sub(z1r, z2r));
-        const cRe = f32x4.sub(z0r, f32x4.mul(H, sr));
-        const cIm = f32x4.sub(z0i, f32x4.mul(H, si));
-        v128.store(pj + o, f32x4.add(z0r, sr));
-        v128.store(pj + lb + o, f32x4.add(cRe, sRe));
-        v128.store(pj + 2 * lb + o, f32x4.sub(cRe, sRe));
+        const z2r = v128.add<T>(v128.mul<T>(c2, x), v128.mul<T>(s2, y));
+        const z2i = v128.sub<T>(v128.mul<T>(c2, y), v128.mul<T>(s2, x));
+        const sr = v128.add<T>(z1r, z2r);
+        const si = v128.add<T>(z1i, z2i);
+        const sRe = v128.mul<T>(S, v128.sub<T>(z1i, z2i));
+        const sIm = v128.mul<T>(S, v128.sub<T>(z1r, z2r));
+        const cRe = v128.sub<T>(z0r, v128.mul<T>(H, sr));
+        const cIm = v128.sub<T>(z0i, v128.mul<T>(H, si));
+        v128.store(pj + o, v128.add<T>(z0r, sr));
+        v128.store(pj + lb + o, v128.add<T>(cRe, sRe));
+        v128.store(pj + 2 * lb + o, v128.sub<T>(cRe, sRe));
         if (!self) {
-          v128.store(pm + 2 * lb + o, f32x4.add(z0i, si));
-          v128.store(pm + lb + o, f32x4.sub(cIm, sIm));
-          v128.store(pm + o, f32x4.add(cIm, sIm));
+          v128.store(pm + 2 * lb + o, v128.add<T>(z0i, si));
+          v128.store(pm + lb + o, v128.sub<T>(cIm, sIm));
+          v128.store(pm + o, v128.add<T>(cIm, sIm));
         }
       }
     }
   }
 }
 
+/** {@link oddStage3Of} on a float32 lane matrix of w lanes (float32 rotation table). */
+export function oddStage3(a: usize, n: i32, L: i32, w: i32, rot: usize): void {
+  oddStage3Of<f32>(a, n, L, <usize>w << 2, rot);
+}
+
+/** {@link oddStage3Of} on a float64 lane matrix of w lanes (f64x2, float64 rotation table). */
+export function oddStage3_64(a: usize, n: i32, L: i32, w: i32, rot: usize): void {
+  oddStage3Of<f64>(a, n, L, <usize>w << 3, rot);
+}
+
 /**
- * Generic odd prime radix R: rot holds cos/sin(2πrj/(LR)) as pairs at (j·R + r)·8 (j ≤ L/2),
- * dft holds cos/sin(2πrq/R) as pairs at ((q−1)·half + (r−1))·8 for 1 ≤ q, r ≤ half = (R−1)/2.
- * scratch: 4·R elements of w lanes (z re/im, then the half-sums and half-differences).
+ * Generic odd prime radix R (lanes of type T, rowBytes per element): rot holds cos/sin(2πrj/(LR))
+ * as pairs of T at (j·R + r)·2 (j ≤ L/2), dft holds cos/sin(2πrq/R) as pairs at
+ * ((q−1)·half + (r−1))·2 for 1 ≤ q, r ≤ half = (R−1)/2.
+ * scratch: 4·R elements (z re/im, then the half-sums and half-differences).
  */
-export function oddStageGeneric(a: usize, n: i32, L: i32, R: i32, w: i32, rot: usize, dft: usize, scratch: usize): void {
-  const rowBytes = <usize>w << 2;
+// @ts-ignore: decorator
+@inline function oddStageGenericOf<T>(a: usize, n: i32, L: i32, R: i32, rowBytes: usize, rot: usize, dft: usize, scratch: usize): void {
   const span = L * R;
   const jMax = L >> 1;
   const half = (R - 1) >> 1;
   const lb = <usize>L * rowBytes;
+  const es = <usize>sizeof<T>();
   const zRe = scratch;
   const zIm = zRe + <usize>R * rowBytes;
   const sumRe = zIm + <usize>R * rowBytes;
@@ -426,16 +508,16 @@ export function oddStageGeneric(a: usize, n: i32, L: i32, R: i32, w: i32, rot: u
       const pj = p0 + <usize>j * rowBytes;
       const pm = p0 + <usize>jm * rowBytes;
       for (let r = 0; r < R; r++) {
-        const t = rot + (<usize>(j * R + r) << 3);
-        const c = f32x4.splat(load<f32>(t));
-        const s = f32x4.splat(load<f32>(t, 4));
+        const t = rot + (<usize>(j * R + r) << 1) * es;
+        const c = v128.splat<T>(load<T>(t));
+        const s = v128.splat<T>(load<T>(t + es));
         const off = <usize>r * lb;
         const zo = <usize>r * rowBytes;
         for (let o: usize = 0; o < rowBytes; o += 16) {
           const x = v128.load(pj + off + o);
           const y = v128.load(pm + off + o);
-          v128.store(zRe + zo + o, f32x4.add(f32x4.mul(c, x), f32x4.mul(s, y)));
-          v128.store(zIm + zo + o, f32x4.sub(f32x4.mul(c, y), f32x4.mul(s, x)));
+          v128.store(zRe + zo + o, v128.add<T>(v128.mul<T>(c, x), v128.mul<T>(s, y)));
+          v128.store(zIm + zo + o, v128.sub<T>(v128.mul<T>(c, y), v128.mul<T>(s, x)));
         }
       }
       for (let o: usize = 0; o < rowBytes; o += 16) {
@@ -447,14 +529,14 @@ export function oddStageGeneric(a: usize, n: i32, L: i32, R: i32, w: i32, rot: u
           const mr = v128.load(zRe + <usize>(R - r) * rowBytes + o);
           const mi = v128.load(zIm + <usize>(R - r) * rowBytes + o);
           const so = <usize>(r - 1) * rowBytes + o;
-          const sr = f32x4.add(pr, mr);
-          const si = f32x4.add(pi, mi);
+          const sr = v128.add<T>(pr, mr);
+          const si = v128.add<T>(pi, mi);
           v128.store(sumRe + so, sr);
           v128.store(sumIm + so, si);
-          v128.store(difRe + so, f32x4.sub(pr, mr));
-          v128.store(difIm + so, f32x4.sub(pi, mi));
-          z0Re = f32x4.add(z0Re, sr);
-          z0Im = f32x4.add(z0Im, si);
+          v128.store(difRe + so, v128.sub<T>(pr, mr));
+          v128.store(difIm + so, v128.sub<T>(pi, mi));
+          z0Re = v128.add<T>(z0Re, sr);
+          z0Im = v128.add<T>(z0Im, si);
         }
         const dcRe = v128.load(zRe + o);
         const dcIm = v128.load(zIm + o);
@@ -463,29 +545,39 @@ export function oddStageGeneric(a: usize, n: i32, L: i32, R: i32, w: i32, rot: u
         for (let q = 1; q <= half; q++) {
           let cRe = dcRe;
           let cIm = dcIm;
-          let sRe = f32x4.splat(0);
-          let sIm = f32x4.splat(0);
-          const row = dft + (<usize>((q - 1) * half) << 3);
+          let sRe = v128.splat<T>(<T>0);
+          let sIm = v128.splat<T>(<T>0);
+          const row = dft + (<usize>((q - 1) * half) << 1) * es;
           for (let r = 0; r < half; r++) {
-            const c = f32x4.splat(load<f32>(row + (<usize>r << 3)));
-            const s = f32x4.splat(load<f32>(row + (<usize>r << 3), 4));
+            const c = v128.splat<T>(load<T>(row + (<usize>r << 1) * es));
+            const s = v128.splat<T>(load<T>(row + (<usize>r << 1) * es + es));
             const so = <usize>r * rowBytes + o;
-            cRe = f32x4.add(cRe, f32x4.mul(c, v128.load(sumRe + so)));
-            cIm = f32x4.add(cIm, f32x4.mul(c, v128.load(sumIm + so)));
-            sRe = f32x4.add(sRe, f32x4.mul(s, v128.load(difIm + so)));
-            sIm = f32x4.add(sIm, f32x4.mul(s, v128.load(difRe + so)));
+            cRe = v128.add<T>(cRe, v128.mul<T>(c, v128.load(sumRe + so)));
+            cIm = v128.add<T>(cIm, v128.mul<T>(c, v128.load(sumIm + so)));
+            sRe = v128.add<T>(sRe, v128.mul<T>(s, v128.load(difIm + so)));
+            sIm = v128.add<T>(sIm, v128.mul<T>(s, v128.load(difRe + so)));
           }
           // Z_q = C + (sRe − i·sIm), Z_{R−q} = C − (sRe − i·sIm).
-          v128.store(pj + <usize>q * lb + o, f32x4.add(cRe, sRe));
-          v128.store(pj + <usize>(R - q) * lb + o, f32x4.sub(cRe, sRe));
+          v128.store(pj + <usize>q * lb + o, v128.add<T>(cRe, sRe));
+          v128.store(pj + <usize>(R - q) * lb + o, v128.sub<T>(cRe, sRe));
           if (!self) {
-            v128.store(pm + <usize>(R - 1 - q) * lb + o, f32x4.sub(cIm, sIm));
-            v128.store(pm + <usize>(q - 1) * lb + o, f32x4.add(cIm, sIm));
+            v128.store(pm + <usize>(R - 1 - q) * lb + o, v128.sub<T>(cIm, sIm));
+            v128.store(pm + <usize>(q - 1) * lb + o, v128.add<T>(cIm, sIm));
           }
         }
       }
     }
   }
+}
+
+/** {@link oddStageGenericOf} on a float32 lane matrix of w lanes (float32 tables). */
+export function oddStageGeneric(a: usize, n: i32, L: i32, R: i32, w: i32, rot: usize, dft: usize, scratch: usize): void {
+  oddStageGenericOf<f32>(a, n, L, R, <usize>w << 2, rot, dft, scratch);
+}
+
+/** {@link oddStageGenericOf} on a float64 lane matrix of w lanes (f64x2, float64 tables). */
+export function oddStageGeneric64(a: usize, n: i32, L: i32, R: i32, w: i32, rot: usize, dft: usize, scratch: usize): void {
+  oddStageGenericOf<f64>(a, n, L, R, <usize>w << 3, rot, dft, scratch);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -583,17 +675,17 @@ export function combine4(v: usize, out: usize, L: i32, tw: usize, scale: f32): v
  * Combines the two lane transforms of a float64 1D DHT of length 2L (lane r = DHT of x[2j + r],
  * element j = the f64x2 (V0[j], V1[j])) into out[k], k < 2L, times `scale`:
  *   out[k] = V0[k] + T[k],  out[k + L] = V0[k] − T[k],  T[k] = V1[k]·cos θ + V1[−k]·sin θ,
- * θ = 2πk/(2L) (tables cos/sin at k, float64). Two k at a time; L must be even.
+ * θ = 2πk/(2L) (tables cos/sin at k, float64). Two k at a time; the last k alone when L is odd.
  */
 export function combine2(v: usize, out: usize, L: i32, twc: usize, tws: usize, scale: f64): void {
   const sc = f64x2.splat(scale);
   const lb = <usize>L << 3;
-  const mask = L - 1;
-  for (let k = 0; k < L; k += 2) {
+  let k = 0;
+  for (; k + 2 <= L; k += 2) {
     const a = v128.load(v + (<usize>k << 4));
     const b = v128.load(v + (<usize>(k + 1) << 4));
-    const c = v128.load(v + (<usize>((L - k) & mask) << 4));
-    const d = v128.load(v + (<usize>((L - k - 1) & mask) << 4));
+    const c = v128.load(v + (<usize>(k == 0 ? 0 : L - k) << 4));
+    const d = v128.load(v + (<usize>(L - k - 1) << 4));
     const e = v128.shuffle<f64>(a, b, 0, 2);
     const o = v128.shuffle<f64>(a, b, 1, 3);
     const om = v128.shuffle<f64>(c, d, 1, 3);
@@ -601,6 +693,15 @@ export function combine2(v: usize, out: usize, L: i32, twc: usize, tws: usize, s
     const to = out + (<usize>k << 3);
     v128.store(to, f64x2.mul(f64x2.add(e, t), sc));
     v128.store(to + lb, f64x2.mul(f64x2.sub(e, t), sc));
+  }
+  if (k < L) {
+    const e = load<f64>(v + (<usize>k << 4));
+    const o = load<f64>(v + (<usize>k << 4), 8);
+    const om = load<f64>(v + (<usize>(k == 0 ? 0 : L - k) << 4), 8);
+    const t = o * load<f64>(twc + (<usize>k << 3)) + om * load<f64>(tws + (<usize>k << 3));
+    const to = out + (<usize>k << 3);
+    store<f64>(to, (e + t) * scale);
+    store<f64>(to + lb, (e - t) * scale);
   }
 }
 

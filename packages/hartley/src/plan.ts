@@ -28,7 +28,7 @@ class Plan implements HartleyPlan {
   private readonly kernel: Kernel;
   /** The float32 WebAssembly SIMD kernel, when the runtime has one for this length. */
   private readonly simd: Simd1dKernel | SimdBluesteinKernel | null;
-  /** The float64 WebAssembly SIMD kernel (f64x2), for the power-of-two lengths where it is faster. */
+  /** The float64 WebAssembly SIMD kernel (f64x2), for the smooth lengths where it is faster. */
   private readonly simd64: Simd1dKernel64 | null;
 
   constructor(n: number, algorithm: 'radix' | 'bluestein', backend: 'auto' | 'simd' | 'js') {

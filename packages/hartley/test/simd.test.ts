@@ -4,10 +4,37 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createPlan, createPlan2d, dht, dht2d, referenceDht, referenceDht2d, setSimdEnabled, simdAvailable } from '@ssh-peft/hartley';
 import { arbLength, randomData, relErr } from './helpers';
+import { simdRuntime } from '../src/wasm/runtime';
+import { F64_SIMD_MAX_LENGTH, F64_SIMD_MIN_LENGTH, Simd1dKernel64 } from '../src/wasm/simd-1d-f64';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 /** The fallback project (HARTLEY_SIMD=off) checks that the switch really turns the SIMD path off. */
 const simdOff = process.env.HARTLEY_SIMD === 'off';
+
+/** The odd primes the mixed-radix stages take directly (3 … 67). */
+const SMALL_ODD_PRIMES = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67];
+
+/** Mixed-radix lengths 2^e · (one to three odd primes ≤ 67), up to maxLength. */
+function arbMixedRadixLength(maxE: number, maxLength: number): fc.Arbitrary<number> {
+  return fc
+    .tuple(fc.integer({ min: 0, max: maxE }), fc.array(fc.constantFrom(...SMALL_ODD_PRIMES), { minLength: 1, maxLength: 3 }))
+    .map(([e, primes]) => 2 ** e * primes.reduce((a, b) => a * b, 1))
+    .filter((n) => n <= maxLength);
+}
+
+/** Largest odd prime factor of n (1 for powers of two). */
+function largestOddPrime(n: number): number {
+  let rest = n;
+  while (rest % 2 === 0) rest /= 2;
+  let largest = 1;
+  for (let p = 3; p * p <= rest; p += 2) {
+    while (rest % p === 0) {
+      largest = p;
+      rest /= p;
+    }
+  }
+  return rest > 1 ? rest : largest;
+}
 
 /** Lengths the SIMD 1D kernel takes: 4·L, L with small odd factors, plus some it must refuse. */
 const arbSimdLength = fc.oneof(
@@ -15,7 +42,7 @@ const arbSimdLength = fc.oneof(
   fc.constantFrom(64, 68, 4 * 43, 4 * 45, 4 * 67, 768, 3072, 11008, 14336, 2 ** 14, 4 * 3 * 5 * 7 * 11),
 );
 
-describe('WebAssembly SIMD path (float32) against the JavaScript float64 path and the naive sum', () => {
+describe('WebAssembly SIMD path (float32 in f32x4, float64 in f64x2) against the JavaScript float64 path and the naive sum', () => {
   it(simdOff ? 'is switched off in the fallback project' : 'is available in Node 20', () => {
     expect(simdAvailable()).toBe(!simdOff);
     expect(createPlan(4096).backend).toBe(simdOff ? 'js' : 'simd');
@@ -80,6 +107,70 @@ describe('WebAssembly SIMD path (float32) against the JavaScript float64 path an
         expect(relErr(gathered, expected)).toBeLessThanOrEqual(1e-12);
       }),
       { numRuns: 12 },
+    );
+  });
+
+  it('1D mixed-radix lengths (odd factors 3 … 67) and primes, float32 and float64: default plan vs JavaScript plan vs naive DHT, strided with offsets, scaled, in place', () => {
+    const arbN = fc.oneof(
+      { weight: 4, arbitrary: arbMixedRadixLength(12, 60_000) },
+      { weight: 1, arbitrary: fc.constantFrom(67, 71, 127, 257, 1031, 2 * 67, 4 * 71, 768, 11008, 14336) },
+    );
+    fc.assert(
+      fc.property(
+        arbN,
+        fc.constantFrom('f32' as const, 'f64' as const),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        fc.integer(),
+        (n, type, srcStride, dstStride, offset, scale, seed) => {
+          const x = randomData(offset + n * srcStride, seed, type);
+          const gathered = type === 'f32' ? new Float32Array(n) : new Float64Array(n);
+          for (let i = 0; i < n; i++) gathered[i] = x[offset + i * srcStride]!;
+          const viaJs = type === 'f32' ? new Float32Array(n) : new Float64Array(n);
+          createPlan(n, { backend: 'js' }).transformAt(gathered, 0, viaJs, 0, scale);
+          const plan = createPlan(n);
+          const strided = type === 'f32' ? new Float32Array(offset + n * dstStride) : new Float64Array(offset + n * dstStride);
+          plan.transformStrided(x, offset, srcStride, strided, offset, dstStride, scale);
+          const viaDefault = Float64Array.from({ length: n }, (_, k) => strided[offset + k * dstStride]!);
+          const tol = type === 'f32' ? 1e-5 : 1e-12;
+          expect(relErr(viaDefault, viaJs)).toBeLessThanOrEqual(tol);
+          if (n <= 2500) expect(relErr(viaDefault, referenceDht(Float64Array.from(gathered)).map((v) => v * scale))).toBeLessThanOrEqual(tol);
+          plan.transformAt(gathered, 0, gathered, 0, scale);
+          expect(Array.from(gathered)).toEqual(Array.from(viaDefault));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the f64x2 kernel takes exactly the even lengths in its range whose half is free of primes > 67', () => {
+    for (const n of [...Array.from({ length: 400 }, (_, i) => i + 1), 11008, 14336, 2 * 71 * 8, 2 ** 22, 2 ** 22 + 2, 3 * 2 ** 21]) {
+      const expected = n % 2 === 0 && n >= F64_SIMD_MIN_LENGTH && n <= F64_SIMD_MAX_LENGTH && largestOddPrime(n / 2) <= 67;
+      expect(Simd1dKernel64.supports(n), `n = ${n}`).toBe(expected);
+    }
+  });
+
+  it.skipIf(simdOff)('the f64x2 kernel itself: every even length 2 … 400 with small odd factors (also below the plan threshold) against the naive DHT, random mixed-radix lengths up to 2^22 against the JavaScript path', () => {
+    const rt = simdRuntime()!;
+    for (let n = 2; n <= 400; n += 2) {
+      if (largestOddPrime(n / 2) > 67) continue;
+      const x = randomData(n, n, 'f64') as Float64Array;
+      const out = new Float64Array(n);
+      new Simd1dKernel64(rt, n).transform(x, 0, 1, out, 0, 1, 0.75);
+      expect(relErr(out, referenceDht(x).map((v) => v * 0.75)), `n = ${n}`).toBeLessThanOrEqual(1e-12);
+    }
+    fc.assert(
+      fc.property(arbMixedRadixLength(18, 2 ** 22).filter((n) => n % 2 === 0 && n >= F64_SIMD_MIN_LENGTH), fc.integer(), (n, seed) => {
+        const x = randomData(n, seed, 'f64') as Float64Array;
+        const viaKernel = new Float64Array(n);
+        new Simd1dKernel64(rt, n).transform(x, 0, 1, viaKernel, 0, 1, 1 / n);
+        const viaJs = new Float64Array(n);
+        createPlan(n, { backend: 'js' }).transformAt(x, 0, viaJs, 0, 1 / n);
+        expect(relErr(viaKernel, viaJs)).toBeLessThanOrEqual(1e-12);
+      }),
+      { numRuns: 15 },
     );
   });
 

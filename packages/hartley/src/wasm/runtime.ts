@@ -17,6 +17,11 @@ export interface SimdExports {
   combine2(v: number, out: number, L: number, twc: number, tws: number, scale: number): void;
   oddStage3(a: number, n: number, L: number, w: number, rot: number): void;
   oddStageGeneric(a: number, n: number, L: number, R: number, w: number, rot: number, dft: number, scratch: number): void;
+  oddStage3_64(a: number, n: number, L: number, w: number, rot: number): void;
+  oddStageGeneric64(a: number, n: number, L: number, R: number, w: number, rot: number, dft: number, scratch: number): void;
+  scatterRows64(src: number, dst: number, dstStride: number, n: number, w: number, valid: number, scale: number): void;
+  gatherTransposed64(src: number, srcStride: number, dst: number, perm: number, n: number, w: number, valid: number): void;
+  scatterTransposed64(src: number, dst: number, dstStride: number, n: number, w: number, valid: number, scale: number): void;
   combine4(v: number, out: number, L: number, tw: number, scale: number): void;
 }
 

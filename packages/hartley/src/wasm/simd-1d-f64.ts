@@ -2,45 +2,34 @@ import { LaneTransform } from './lane-transform';
 import type { SimdRuntime } from './runtime';
 
 /**
- * Power-of-two lengths whose float64 transform runs in WebAssembly SIMD (f64x2), where it was
- * measured 1.7–2× faster than the JavaScript kernel (2^10 … 2^20). Below, the copies in and out
- * eat the gain (≈ 1.0× at 256); above, it is not measured and the JavaScript kernel stays.
+ * Float64 lengths whose transform runs in WebAssembly SIMD (f64x2): n = 2L with L free of primes
+ * > 67, between these bounds. Measured against the JavaScript float64 kernel (CPU time per call,
+ * same rounds): 0.43–0.66× from n = 80 on (80, 96, 160, 768, 1536, 11008, 14336; powers of two
+ * 128 … 2^22: 0.43–0.83×), but 1.15–1.6× at n = 64 and 1.2–6× below, where the copy into the
+ * module's memory and the calls cost more than the transform. Above 2^22 it is not measured (and
+ * the module's memory would grow by 16·n bytes), so the JavaScript kernel stays.
  */
-export const F64_SIMD_MIN_LENGTH = 1024;
-export const F64_SIMD_MAX_LENGTH = 2 ** 20;
-
-/** Bytes of lane-matrix data that one tile of small FHT stages keeps in cache (as lane-transform.ts). */
-const TILE_BYTES = 128 * 1024;
+export const F64_SIMD_MIN_LENGTH = 80;
+export const F64_SIMD_MAX_LENGTH = 2 ** 22;
 
 /**
- * 1D DHT of a float64 power-of-two length n = 2L in WebAssembly SIMD (float64 arithmetic): the
- * two decimated subsequences x[2j + r] are the two f64 lanes of an L-element lane matrix (the
- * input's own memory order, 16 bytes per element like the float32 kernel's four lanes), their
- * FHTs run side by side in f64x2, and one pass combines them (the last radix-2 stage).
+ * 1D DHT of a float64 length n = 2L (L with odd prime factors ≤ 67) in WebAssembly SIMD (float64
+ * arithmetic): the two decimated subsequences x[2j + r] are the two f64 lanes of an L-element
+ * lane matrix (the input's own memory order, 16 bytes per element like the float32 kernel's four
+ * lanes), their L-point DHTs (FHT stages, then the odd-radix stages) run side by side in f64x2,
+ * and one pass combines them (the last radix-2 stage).
  */
 export class Simd1dKernel64 {
   readonly n: number;
-  /** Supplies the digit-reversal gather of 16-byte elements (its float32 tables are not used). */
-  private readonly order: LaneTransform;
-  private readonly fhtCos: number;
-  private readonly fhtSin: number;
+  private readonly lanes: LaneTransform;
+  /** cos/sin(2πk/n), k < L (float64). */
   private readonly twc: number;
   private readonly tws: number;
 
   constructor(private readonly rt: SimdRuntime, n: number) {
     this.n = n;
     const L = n / 2;
-    this.order = LaneTransform.of(rt, L);
-    const c = new Float64Array(Math.max(L, 4));
-    const s = new Float64Array(Math.max(L, 4));
-    for (let h = 4; h < L; h *= 2) {
-      for (let k = 1; k < h >> 1; k++) {
-        c[h + k] = Math.cos((Math.PI * k) / h);
-        s[h + k] = Math.sin((Math.PI * k) / h);
-      }
-    }
-    this.fhtCos = rt.storeF64(c);
-    this.fhtSin = rt.storeF64(s);
+    this.lanes = LaneTransform.of(rt, L, 'f64');
     const cc = new Float64Array(L);
     const ss = new Float64Array(L);
     for (let k = 0; k < L; k++) {
@@ -51,9 +40,9 @@ export class Simd1dKernel64 {
     this.tws = rt.storeF64(ss);
   }
 
-  /** Lengths this kernel takes: powers of two in [F64_SIMD_MIN_LENGTH, F64_SIMD_MAX_LENGTH]. */
+  /** Lengths this kernel takes: n = 2L in [F64_SIMD_MIN_LENGTH, F64_SIMD_MAX_LENGTH], L free of primes > 67. */
   static supports(n: number): boolean {
-    return n >= F64_SIMD_MIN_LENGTH && n <= F64_SIMD_MAX_LENGTH && (n & (n - 1)) === 0;
+    return n >= F64_SIMD_MIN_LENGTH && n <= F64_SIMD_MAX_LENGTH && n % 2 === 0 && LaneTransform.supports(n / 2);
   }
 
   /** scale × DHT of src[srcOffset + i·srcStride] into dst[dstOffset + k·dstStride] (float64 both). */
@@ -61,15 +50,14 @@ export class Simd1dKernel64 {
     const { rt, n } = this;
     const L = n >> 1;
     const bytes = n * 8;
-    const io = rt.scratch(2 * bytes + this.order.scratchBytes(4));
+    const io = rt.scratch(2 * bytes + this.lanes.scratchBytes(2));
     const lane = io + bytes;
     const mem = rt.f64;
     const at = io >> 3;
     if (srcStride === 1) mem.set(src.subarray(srcOffset, srcOffset + n), at);
     else for (let i = 0, p = srcOffset; i < n; i++, p += srcStride) mem[at + i] = src[p]!;
-    // 16-byte elements: the float32 gather with 4 "lanes" moves the two float64 lanes.
-    this.order.gather(io, 4, lane, 4, 4, lane + bytes);
-    rt.exports.fhtStages64(lane, L, L, 2, this.fhtCos, this.fhtSin, TILE_BYTES / 16);
+    this.lanes.gather(io, 2, lane, 2, 2, lane + bytes);
+    this.lanes.run(lane, 2, lane + bytes);
     rt.exports.combine2(lane, io, L, this.twc, this.tws, scale);
     if (dstStride === 1) dst.set(mem.subarray(at, at + n), dstOffset);
     else for (let k = 0, p = dstOffset; k < n; k++, p += dstStride) dst[p] = mem[at + k]!;
