@@ -256,7 +256,28 @@ describe('WebAssembly SIMD path (float32 in f32x4, float64 in f64x2) against the
     );
   });
 
-  it('NaN and Infinity in float32 data reach the outputs (no silent finite result)', () => {
+  it('2D float64 (f64x2 where enabled): random shapes (odd, prime, mixed radix 3 … 67), both variants, default plan vs JavaScript plan vs naive 2D sum within 1e-12', () => {
+    const arbSide = fc.oneof(fc.integer({ min: 1, max: 70 }), arbMixedRadixLength(5, 300), fc.constantFrom(71, 101, 768));
+    fc.assert(
+      fc.property(arbSide, arbSide, fc.integer(), fc.constantFrom('separable' as const, 'true' as const), fc.double({ min: 0.01, max: 100, noNaN: true }), (rows, cols, seed, variant, scale) => {
+        fc.pre(rows * cols <= 200_000);
+        const w = randomData(rows * cols, seed, 'f64') as Float64Array;
+        const a = w.slice();
+        const b = w.slice();
+        const plan = createPlan2d(rows, cols, { variant });
+        plan.transform(a, scale);
+        createPlan2d(rows, cols, { variant, backend: 'js' }).transform(b, scale);
+        expect(relErr(a, b)).toBeLessThanOrEqual(1e-12);
+        const scratch = plan.transformToScratch(w, scale);
+        expect(scratch).toBeInstanceOf(Float64Array);
+        expect(Array.from(scratch)).toEqual(Array.from(a));
+        if (rows * cols <= 3000) expect(relErr(a, referenceDht2d(w, rows, cols, variant).map((v) => v * scale))).toBeLessThanOrEqual(1e-12);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('NaN and Infinity in float32 and float64 data reach the outputs (no silent finite result)', () => {
     for (const n of [64, 768]) {
       const x = randomData(n, 3, 'f32') as Float32Array;
       x[5] = Number.NaN;
@@ -268,6 +289,13 @@ describe('WebAssembly SIMD path (float32 in f32x4, float64 in f64x2) against the
     const m = randomData(32 * 48, 5, 'f32') as Float32Array;
     m[100] = Number.NaN;
     expect(dht2d(m, 32, 48).every((v) => Number.isNaN(v))).toBe(true);
+    // float64 data (the f64x2 kernels where enabled): 1D mixed radix and 2D.
+    const x64 = randomData(768, 6, 'f64') as Float64Array;
+    x64[7] = Number.NaN;
+    expect(dht(x64).every((v) => Number.isNaN(v))).toBe(true);
+    const m64 = randomData(24 * 40, 7, 'f64') as Float64Array;
+    m64[3] = Number.POSITIVE_INFINITY;
+    expect(dht2d(m64, 24, 40).every((v) => !Number.isFinite(v))).toBe(true);
   });
 
   it('setSimdEnabled(false) gives JavaScript plans until it is switched back', () => {

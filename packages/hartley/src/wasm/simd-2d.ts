@@ -1,29 +1,40 @@
-import { LaneTransform } from './lane-transform';
+import { LaneTransform, type LaneType } from './lane-transform';
 import type { SimdRuntime } from './runtime';
 
-/** Rows transformed together in the row pass (lanes of the transposed block). */
-const ROW_LANES = 8;
-/** Columns transformed together in the column pass (lanes: adjacent floats of each row). */
-const COLUMN_LANES = 16;
+/**
+ * Lanes per pass, by lane type: rows transformed together in the row pass (lanes of the
+ * transposed block) and columns transformed together in the column pass (adjacent values of each
+ * row). Float64 takes half as many lanes, so a lane-matrix element has the same bytes (32 and 64).
+ */
+const LANES: Record<LaneType, { readonly rows: number; readonly columns: number }> = {
+  f32: { rows: 8, columns: 16 },
+  f64: { rows: 4, columns: 8 },
+};
+
+/** The matrix type of a lane type. */
+type MatrixOf<T extends LaneType> = T extends 'f32' ? Float32Array : Float64Array;
 
 /**
- * Separable 2D DHT of a float32 rows × cols matrix in WebAssembly SIMD (float32 arithmetic):
- * the matrix is copied into the module's memory once; the row pass transposes blocks of
- * ROW_LANES rows into a lane matrix (one lane per row), the column pass gathers strips of
- * COLUMN_LANES columns (one lane per column, rows in digit-reversed order); both run the same
- * lane-parallel transform, so every butterfly is a vertical f32x4 operation.
+ * Separable 2D DHT of a rows × cols matrix in WebAssembly SIMD, float32 (f32x4) or float64
+ * (f64x2) arithmetic as the matrix: the matrix is copied into the module's memory once; the row
+ * pass transposes blocks of rows into a lane matrix (one lane per row), the column pass gathers
+ * strips of columns (one lane per column, rows in digit-reversed order); both run the same
+ * lane-parallel transform, so every butterfly is a vertical SIMD operation.
  */
-export class Simd2dKernel {
+export class Simd2dKernel<T extends LaneType = 'f32'> {
   private readonly rowLanes: LaneTransform;
   private readonly columnLanes: LaneTransform;
+  private readonly bytes: number;
 
   constructor(
     private readonly rt: SimdRuntime,
     readonly rows: number,
     readonly cols: number,
+    readonly type: T = 'f32' as T,
   ) {
-    this.rowLanes = LaneTransform.of(rt, cols);
-    this.columnLanes = LaneTransform.of(rt, rows);
+    this.rowLanes = LaneTransform.of(rt, cols, type);
+    this.columnLanes = LaneTransform.of(rt, rows, type);
+    this.bytes = type === 'f64' ? 8 : 4;
   }
 
   /** Shapes whose two lengths have a lane transform (prime factors ≤ 67). */
@@ -32,7 +43,7 @@ export class Simd2dKernel {
   }
 
   /** buf ← scale · C_rows · buf · C_cols, in place. */
-  transform(buf: Float32Array, scale: number): void {
+  transform(buf: MatrixOf<T>, scale: number): void {
     buf.set(this.transformToView(buf, scale));
   }
 
@@ -40,31 +51,38 @@ export class Simd2dKernel {
    * scale · C_rows · src · C_cols into the module's memory, returned as a view there: valid until
    * the next transform of this package (which may reuse or grow the memory).
    */
-  transformToView(src: Float32Array, scale: number): Float32Array {
-    const { rt, rows, cols } = this;
-    const matrixBytes = rows * cols * 4;
-    const laneBytes = Math.max(cols * ROW_LANES, rows * COLUMN_LANES) * 4;
-    const oddBytes = Math.max(this.rowLanes.scratchBytes(ROW_LANES), this.columnLanes.scratchBytes(COLUMN_LANES));
+  transformToView(src: MatrixOf<T>, scale: number): MatrixOf<T> {
+    const { rt, rows, cols, bytes } = this;
+    const f64 = this.type === 'f64';
+    const { rows: rowLanes, columns: columnLanes } = LANES[this.type];
+    const matrixBytes = rows * cols * bytes;
+    const laneBytes = Math.max(cols * rowLanes, rows * columnLanes) * bytes;
+    const oddBytes = Math.max(this.rowLanes.scratchBytes(rowLanes), this.columnLanes.scratchBytes(columnLanes));
     const mat = rt.scratch(matrixBytes + laneBytes + oddBytes);
     const lane = mat + matrixBytes;
     const odd = lane + laneBytes;
-    rt.f32.set(src, mat >> 2);
+    const view = (f64 ? rt.f64 : rt.f32) as MatrixOf<T>;
+    const at = mat / bytes;
+    view.set(src, at);
     const ex = rt.exports;
-    const rowBytes = cols * 4;
-    for (let r0 = 0; r0 < rows; r0 += ROW_LANES) {
-      const valid = Math.min(ROW_LANES, rows - r0);
+    const gatherTransposed = f64 ? ex.gatherTransposed64 : ex.gatherTransposed;
+    const scatterTransposed = f64 ? ex.scatterTransposed64 : ex.scatterTransposed;
+    const scatterRows = f64 ? ex.scatterRows64 : ex.scatterRows;
+    const rowBytes = cols * bytes;
+    for (let r0 = 0; r0 < rows; r0 += rowLanes) {
+      const valid = Math.min(rowLanes, rows - r0);
       const block = mat + r0 * rowBytes;
-      ex.gatherTransposed(block, cols, lane, this.rowLanes.perm, cols, ROW_LANES, valid);
-      this.rowLanes.run(lane, ROW_LANES, odd);
-      ex.scatterTransposed(lane, block, cols, cols, ROW_LANES, valid, 1);
+      gatherTransposed(block, cols, lane, this.rowLanes.perm, cols, rowLanes, valid);
+      this.rowLanes.run(lane, rowLanes, odd);
+      scatterTransposed(lane, block, cols, cols, rowLanes, valid, 1);
     }
-    for (let c0 = 0; c0 < cols; c0 += COLUMN_LANES) {
-      const valid = Math.min(COLUMN_LANES, cols - c0);
-      const strip = mat + c0 * 4;
-      ex.gatherRows(strip, cols, lane, this.columnLanes.perm, rows, COLUMN_LANES, valid);
-      this.columnLanes.run(lane, COLUMN_LANES, odd);
-      ex.scatterRows(lane, strip, cols, rows, COLUMN_LANES, valid, scale);
+    for (let c0 = 0; c0 < cols; c0 += columnLanes) {
+      const valid = Math.min(columnLanes, cols - c0);
+      const strip = mat + c0 * bytes;
+      this.columnLanes.gather(strip, cols, lane, columnLanes, valid, odd);
+      this.columnLanes.run(lane, columnLanes, odd);
+      scatterRows(lane, strip, cols, rows, columnLanes, valid, scale);
     }
-    return rt.f32.subarray(mat >> 2, (mat >> 2) + rows * cols);
+    return view.subarray(at, at + rows * cols) as MatrixOf<T>;
   }
 }
