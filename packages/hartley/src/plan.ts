@@ -45,7 +45,7 @@ class Plan implements HartleyPlan {
     }
     this.simd = rt === null ? null : float32SimdKernel(rt, n, algorithm, backend === 'simd');
     this.simd64 = rt !== null && algorithm === 'radix' && Simd1dKernel64.supports(n) ? new Simd1dKernel64(rt, n) : null;
-    this.backend = this.simd === null ? 'js' : 'simd';
+    this.backend = this.simd === null && this.simd64 === null ? 'js' : 'simd';
   }
 
   transformAt(src: RealArray, srcOffset: number, dst: RealArray, dstOffset: number, scale: number): void {

@@ -21,7 +21,8 @@ export interface HartleyPlan2D {
   readonly variant: Variant2D;
   /**
    * `'simd'`: matrices are transformed in WebAssembly SIMD, float32 ones in float32 arithmetic
-   * (f32x4), float64 ones in float64 (f64x2); `'js'`: all in JavaScript float64.
+   * (f32x4), float64 ones of at least 64 values in float64 (f64x2); `'js'`: all in JavaScript
+   * float64.
    */
   readonly backend: 'simd' | 'js';
   /** Unnormalised 2D DHT of the row-major `rows × cols` matrix `buf`, in place, times `scale` (default 1). */

@@ -57,10 +57,12 @@ export interface HartleyPlan {
   /** Which algorithm the plan uses: `'radix'` (power of two / mixed radix) or `'bluestein'`. */
   readonly algorithm: 'radix' | 'bluestein';
   /**
-   * `'simd'`: float32 data (source and destination both `Float32Array`) is transformed by a
-   * WebAssembly SIMD kernel in float32 arithmetic (the radix kernel, or Bluestein for lengths it
-   * cannot take); float64 data of power-of-two length 2^10 … 2^20 by the f64x2 kernel, other
-   * float64 data by the JavaScript float64 path. `'js'`: everything takes the JavaScript path.
+   * `'simd'`: a WebAssembly SIMD kernel serves this length. Float32 data (source and destination
+   * both `Float32Array`) is transformed in float32 arithmetic by the f32x4 radix kernel, or
+   * Bluestein for lengths it cannot take (every n ≥ 64 except smooth lengths not a multiple of 4
+   * where Bluestein would be slower); float64 data (both `Float64Array`) of even length
+   * 80 … 2^22 whose odd prime factors are ≤ 67 by the f64x2 kernel in float64 arithmetic; any
+   * other data by the JavaScript float64 path. `'js'`: everything takes the JavaScript path.
    */
   readonly backend: 'simd' | 'js';
   /** Transforms `buf` (length exactly `n`) in place, multiplying by `scale`. */
@@ -92,7 +94,8 @@ export interface PlanOptions {
    * `'auto'` (default): the WebAssembly SIMD kernels when the runtime supports them (see
    * `simdAvailable`, `loadSimd`): for float32 data every n ≥ 64 (radix kernel for n = 4·L with
    * L's prime factors ≤ 67, Bluestein otherwise — for smooth lengths only where that is faster),
-   * for float64 data the powers of two 2^10 … 2^20; the JavaScript kernels otherwise. `'simd'`
+   * for float64 data the even lengths 80 … 2^22 whose odd prime factors are ≤ 67; the
+   * JavaScript kernels otherwise. `'simd'`
    * requires them (error if unavailable or n < 64); `'js'` never uses them.
    */
   backend?: 'auto' | 'simd' | 'js';

@@ -47,6 +47,10 @@ describe('WebAssembly SIMD path (float32 in f32x4, float64 in f64x2) against the
     expect(simdAvailable()).toBe(!simdOff);
     expect(createPlan(4096).backend).toBe(simdOff ? 'js' : 'simd');
     expect(createPlan2d(64, 64).backend).toBe(simdOff ? 'js' : 'simd');
+    // 2310 = 2·3·5·7·11: no float32 SIMD kernel (not a multiple of 4, Bluestein slower), but f64x2.
+    expect(createPlan(2310).backend).toBe(simdOff ? 'js' : 'simd');
+    expect(createPlan(2 * 71 * 8).backend).toBe(simdOff ? 'js' : 'simd');
+    expect(createPlan(30).backend).toBe('js');
   });
 
   it('1D: every length, both backends agree within 1e-5 and match the naive DHT', () => {

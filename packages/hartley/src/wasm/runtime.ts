@@ -161,7 +161,7 @@ export function simdRuntime(): SimdRuntime | null {
 
 /**
  * Whether the WebAssembly SIMD path is available and enabled: plans created now use it for
- * float32 data.
+ * float32 data and for float64 data of lengths with small prime factors (f64x2).
  *
  * @example
  * ```ts
