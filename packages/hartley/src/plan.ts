@@ -28,8 +28,13 @@ class Plan implements HartleyPlan {
   private readonly kernel: Kernel;
   /** The float32 WebAssembly SIMD kernel, when the runtime has one for this length. */
   private readonly simd: Simd1dKernel | SimdBluesteinKernel | null;
-  /** The float64 WebAssembly SIMD kernel (f64x2), for the smooth lengths where it is faster. */
-  private readonly simd64: Simd1dKernel64 | null;
+  /**
+   * The runtime of the float64 WebAssembly SIMD kernel (f64x2) when this length has one (the
+   * smooth lengths where it is faster); the kernel and its tables are built on the first
+   * float64 call, so plans only ever used for float32 data do not hold them.
+   */
+  private readonly simd64Runtime: SimdRuntime | null;
+  private simd64: Simd1dKernel64 | null = null;
 
   constructor(n: number, algorithm: 'radix' | 'bluestein', backend: 'auto' | 'simd' | 'js') {
     this.n = n;
@@ -44,8 +49,8 @@ class Plan implements HartleyPlan {
       );
     }
     this.simd = rt === null ? null : float32SimdKernel(rt, n, algorithm, backend === 'simd');
-    this.simd64 = rt !== null && algorithm === 'radix' && Simd1dKernel64.supports(n) ? new Simd1dKernel64(rt, n) : null;
-    this.backend = this.simd === null && this.simd64 === null ? 'js' : 'simd';
+    this.simd64Runtime = rt !== null && algorithm === 'radix' && Simd1dKernel64.supports(n) ? rt : null;
+    this.backend = this.simd === null && this.simd64Runtime === null ? 'js' : 'simd';
   }
 
   transformAt(src: RealArray, srcOffset: number, dst: RealArray, dstOffset: number, scale: number): void {
@@ -54,7 +59,10 @@ class Plan implements HartleyPlan {
 
   transformStrided(src: RealArray, srcOffset: number, srcStride: number, dst: RealArray, dstOffset: number, dstStride: number, scale: number): void {
     if (this.simd !== null && bothFloat32(src, dst)) this.simd.transform(src, srcOffset, srcStride, dst as Float32Array, dstOffset, dstStride, scale);
-    else if (this.simd64 !== null && src instanceof Float64Array && dst instanceof Float64Array) this.simd64.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);
+    else if (this.simd64Runtime !== null && src instanceof Float64Array && dst instanceof Float64Array) {
+      this.simd64 ??= new Simd1dKernel64(this.simd64Runtime, this.n);
+      this.simd64.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);
+    }
     else this.kernel.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);
   }
 

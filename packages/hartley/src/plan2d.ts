@@ -3,7 +3,7 @@ import { HartleyRangeError, HartleyTypeError } from './errors';
 import { createPlan } from './plan';
 import type { HartleyPlan, RealArray, Variant2D } from './types';
 import { assertRealArray, assertSize, readScale, readVariant } from './validate';
-import { simdRuntime } from './wasm/runtime';
+import { simdRuntime, type SimdRuntime } from './wasm/runtime';
 import { Simd2dKernel } from './wasm/simd-2d';
 
 /**
@@ -44,7 +44,9 @@ class Plan2D implements HartleyPlan2D {
   private readonly rowPlan: HartleyPlan;
   private readonly columns: ColumnTransform;
   private readonly simd: Simd2dKernel<'f32'> | null;
-  private readonly simd64: Simd2dKernel<'f64'> | null;
+  /** Runtime of the float64 kernel where this shape has one; the kernel is built on the first float64 call. */
+  private readonly simd64Runtime: SimdRuntime | null;
+  private simd64Kernel: Simd2dKernel<'f64'> | null = null;
 
   constructor(rows: number, cols: number, variant: Variant2D, useSimd: boolean) {
     this.rows = rows;
@@ -53,7 +55,7 @@ class Plan2D implements HartleyPlan2D {
     const rt = useSimd ? simdRuntime() : null;
     const supported = rt !== null && Simd2dKernel.supports(rows, cols);
     this.simd = supported ? new Simd2dKernel(rt, rows, cols, 'f32') : null;
-    this.simd64 = supported && rows * cols >= F64_SIMD_2D_MIN_SIZE ? new Simd2dKernel(rt, rows, cols, 'f64') : null;
+    this.simd64Runtime = supported && rows * cols >= F64_SIMD_2D_MIN_SIZE ? rt : null;
     this.backend = this.simd === null ? 'js' : 'simd';
     const backend = useSimd ? 'auto' : 'js';
     this.rowPlan = createPlan(cols, { backend });
@@ -73,8 +75,8 @@ class Plan2D implements HartleyPlan2D {
       if (this.variant === 'true') separableToTrue(buf, rows, cols);
       return;
     }
-    if (this.simd64 !== null && buf instanceof Float64Array) {
-      this.simd64.transform(buf, s);
+    if (this.simd64Runtime !== null && buf instanceof Float64Array) {
+      this.simd64().transform(buf, s);
       if (this.variant === 'true') separableToTrue(buf, rows, cols);
       return;
     }
@@ -89,7 +91,7 @@ class Plan2D implements HartleyPlan2D {
       throw new HartleyRangeError(`${fn}: rows·cols (${rows}·${cols} = ${rows * cols}) ≠ src.length (${src.length})`);
     }
     const s = readScale(fn, 'scale', scale);
-    const out = this.simd !== null && src instanceof Float32Array ? this.simd.transformToView(src, s) : this.simd64 !== null && src instanceof Float64Array ? this.simd64.transformToView(src, s) : null;
+    const out = this.simd !== null && src instanceof Float32Array ? this.simd.transformToView(src, s) : this.simd64Runtime !== null && src instanceof Float64Array ? this.simd64().transformToView(src, s) : null;
     if (out !== null) {
       if (this.variant === 'true') separableToTrue(out, rows, cols);
       return out as T;
@@ -97,6 +99,10 @@ class Plan2D implements HartleyPlan2D {
     const copy = src.slice() as T;
     this.transformJs(copy, s);
     return copy;
+  }
+
+  private simd64(): Simd2dKernel<'f64'> {
+    return (this.simd64Kernel ??= new Simd2dKernel(this.simd64Runtime!, this.rows, this.cols, 'f64'));
   }
 
   private transformJs(buf: RealArray, s: number): void {
