@@ -60,7 +60,7 @@ class Plan implements HartleyPlan {
   transformStrided(src: RealArray, srcOffset: number, srcStride: number, dst: RealArray, dstOffset: number, dstStride: number, scale: number): void {
     if (this.simd !== null && bothFloat32(src, dst)) this.simd.transform(src, srcOffset, srcStride, dst as Float32Array, dstOffset, dstStride, scale);
     else if (this.simd64Runtime !== null && src instanceof Float64Array && dst instanceof Float64Array) {
-      this.simd64 ??= new Simd1dKernel64(this.simd64Runtime, this.n);
+      this.simd64 ??= Simd1dKernel64.of(this.simd64Runtime, this.n);
       this.simd64.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);
     }
     else this.kernel.transform(src, srcOffset, srcStride, dst, dstOffset, dstStride, scale);

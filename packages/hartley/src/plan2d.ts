@@ -6,14 +6,6 @@ import { assertRealArray, assertSize, readScale, readVariant } from './validate'
 import { simdRuntime, type SimdRuntime } from './wasm/runtime';
 import { Simd2dKernel } from './wasm/simd-2d';
 
-/**
- * Float64 matrices of at least this many values run in WebAssembly SIMD (f64x2). Measured
- * against the JavaScript path (row plans and column passes): 0.16–0.57× from 16×16 up to
- * 768×768 (0.86× at 1024×4096, where both are bound by memory traffic), 0.6–1.05× at 64 values
- * (8×8, 4×16, 2×32), 1.6× at 4×4, where copying into the module's memory costs more.
- */
-const F64_SIMD_2D_MIN_SIZE = 64;
-
 /** A reusable in-place 2D DHT of one shape; see {@link createPlan2d}. */
 export interface HartleyPlan2D {
   readonly rows: number;
@@ -53,9 +45,8 @@ class Plan2D implements HartleyPlan2D {
     this.cols = cols;
     this.variant = variant;
     const rt = useSimd ? simdRuntime() : null;
-    const supported = rt !== null && Simd2dKernel.supports(rows, cols);
-    this.simd = supported ? new Simd2dKernel(rt, rows, cols, 'f32') : null;
-    this.simd64Runtime = supported && rows * cols >= F64_SIMD_2D_MIN_SIZE ? rt : null;
+    this.simd = rt !== null && Simd2dKernel.supports(rows, cols) ? new Simd2dKernel(rt, rows, cols, 'f32') : null;
+    this.simd64Runtime = rt !== null && Simd2dKernel.supports(rows, cols, 'f64') ? rt : null;
     this.backend = this.simd === null ? 'js' : 'simd';
     const backend = useSimd ? 'auto' : 'js';
     this.rowPlan = createPlan(cols, { backend });

@@ -13,14 +13,19 @@ function transform2d<T extends RealArray>(fn: string, data: T, rows: number, col
   const variant = readVariant(fn, options?.variant);
   const out = data.slice() as T;
   const scale = normalizationFactor(rows * cols, normalization, inverse ? 'idht' : 'dht');
-  if (out instanceof Float32Array) {
-    const rt = simdRuntime();
-    if (rt !== null && Simd2dKernel.supports(rows, cols)) {
-      new Simd2dKernel(rt, rows, cols).transform(out, scale);
-      if (variant === 'true') separableToTrue(out, rows, cols);
-      return out;
-    }
+  // The same kernels as createPlan2d's, so that both give the same bits for the same data.
+  const rt = simdRuntime();
+  if (rt !== null) {
+    if (out instanceof Float32Array && Simd2dKernel.supports(rows, cols)) new Simd2dKernel(rt, rows, cols, 'f32').transform(out, scale);
+    else if (out instanceof Float64Array && Simd2dKernel.supports(rows, cols, 'f64')) new Simd2dKernel(rt, rows, cols, 'f64').transform(out, scale);
+    else return transform2dJs(out, rows, cols, scale, variant);
+    if (variant === 'true') separableToTrue(out, rows, cols);
+    return out;
   }
+  return transform2dJs(out, rows, cols, scale, variant);
+}
+
+function transform2dJs<T extends RealArray>(out: T, rows: number, cols: number, scale: number, variant: 'separable' | 'true'): T {
   cachedPlan(cols).transformRows(out, rows, 1);
   createColumnTransform(rows, cols).apply(out, scale);
   if (variant === 'true') separableToTrue(out, rows, cols);

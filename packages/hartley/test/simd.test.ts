@@ -276,6 +276,10 @@ describe('WebAssembly SIMD path (float32 in f32x4, float64 in f64x2) against the
         expect(scratch).toBeInstanceOf(Float64Array);
         expect(Array.from(scratch)).toEqual(Array.from(a));
         if (rows * cols <= 3000) expect(relErr(a, referenceDht2d(w, rows, cols, variant).map((v) => v * scale))).toBeLessThanOrEqual(1e-12);
+        // The functional form runs the same kernels: the same bits (callers rank spectra from either).
+        const unscaled = w.slice();
+        plan.transform(unscaled, 1);
+        expect(Array.from(dht2d(w, rows, cols, { variant }))).toEqual(Array.from(unscaled));
       }),
       { numRuns: 40 },
     );

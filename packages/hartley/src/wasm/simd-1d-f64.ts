@@ -40,6 +40,20 @@ export class Simd1dKernel64 {
     this.tws = rt.storeF64(ss);
   }
 
+  private static readonly cache = new WeakMap<SimdRuntime, Map<number, Simd1dKernel64>>();
+
+  /**
+   * The kernel of length n of runtime rt, built once: its tables live in the module's memory for
+   * the life of the realm, so plans of the same length share them.
+   */
+  static of(rt: SimdRuntime, n: number): Simd1dKernel64 {
+    let byLength = Simd1dKernel64.cache.get(rt);
+    if (byLength === undefined) Simd1dKernel64.cache.set(rt, (byLength = new Map()));
+    let kernel = byLength.get(n);
+    if (kernel === undefined) byLength.set(n, (kernel = new Simd1dKernel64(rt, n)));
+    return kernel;
+  }
+
   /** Lengths this kernel takes: n = 2L in [F64_SIMD_MIN_LENGTH, F64_SIMD_MAX_LENGTH], L free of primes > 67. */
   static supports(n: number): boolean {
     return n >= F64_SIMD_MIN_LENGTH && n <= F64_SIMD_MAX_LENGTH && n % 2 === 0 && LaneTransform.supports(n / 2);
