@@ -152,7 +152,7 @@ export class LaneTransform {
     const g = this.blocked;
     // The gather kernels move float32 words: a float64 lane is two of them.
     const words = this.laneBytes >> 2;
-    // 16-byte elements only (the 1D kernels' lanes); the 2D strips' 64-byte elements are whole
+    // 16-byte elements only (the 1D kernels' lanes); the 2D strips' 64- and 128-byte elements are whole
     // cache lines already.
     if (g !== null && w * this.laneBytes === 16 && valid === w) {
       ex.gatherBitReversed(src, srcStride * words, dst, g.blocks, g.blockOff, g.blocks, g.log2Block, g.bits, g.lowRev, g.midRev, 4, scratch);
