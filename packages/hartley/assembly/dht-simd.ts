@@ -542,7 +542,44 @@ export function oddStage3_64(a: usize, n: i32, L: i32, w: i32, rot: usize): void
         const dcIm = v128.load(zIm + o);
         v128.store(pj + o, z0Re);
         if (!self) v128.store(pm + <usize>(R - 1) * lb + o, z0Im);
-        for (let q = 1; q <= half; q++) {
+        // Two outputs q, q + 1 per pass: each half-sum and half-difference is loaded once for
+        // both, and eight independent accumulators hide the add latency.
+        let q = 1;
+        for (; q < half; q += 2) {
+          let cRe = dcRe;
+          let cIm = dcIm;
+          let sRe = v128.splat<T>(<T>0);
+          let sIm = v128.splat<T>(<T>0);
+          let cRe2 = dcRe;
+          let cIm2 = dcIm;
+          let sRe2 = v128.splat<T>(<T>0);
+          let sIm2 = v128.splat<T>(<T>0);
+          const row = dft + (<usize>((q - 1) * half) << 1) * es;
+          const row2 = row + (<usize>half << 1) * es;
+          for (let r = 0; r < half; r++) {
+            const to = (<usize>r << 1) * es;
+            const c = v128.splat<T>(load<T>(row + to));
+            const s = v128.splat<T>(load<T>(row + to + es));
+            const c2 = v128.splat<T>(load<T>(row2 + to));
+            const s2 = v128.splat<T>(load<T>(row2 + to + es));
+            const so = <usize>r * rowBytes + o;
+            const sr = v128.load(sumRe + so);
+            const si = v128.load(sumIm + so);
+            const di = v128.load(difIm + so);
+            const dr = v128.load(difRe + so);
+            cRe = v128.add<T>(cRe, v128.mul<T>(c, sr));
+            cIm = v128.add<T>(cIm, v128.mul<T>(c, si));
+            sRe = v128.add<T>(sRe, v128.mul<T>(s, di));
+            sIm = v128.add<T>(sIm, v128.mul<T>(s, dr));
+            cRe2 = v128.add<T>(cRe2, v128.mul<T>(c2, sr));
+            cIm2 = v128.add<T>(cIm2, v128.mul<T>(c2, si));
+            sRe2 = v128.add<T>(sRe2, v128.mul<T>(s2, di));
+            sIm2 = v128.add<T>(sIm2, v128.mul<T>(s2, dr));
+          }
+          storeOddOutputs<T>(pj, pm, q, R, lb, o, self, cRe, cIm, sRe, sIm);
+          storeOddOutputs<T>(pj, pm, q + 1, R, lb, o, self, cRe2, cIm2, sRe2, sIm2);
+        }
+        if (q == half) {
           let cRe = dcRe;
           let cIm = dcIm;
           let sRe = v128.splat<T>(<T>0);
@@ -557,16 +594,21 @@ export function oddStage3_64(a: usize, n: i32, L: i32, w: i32, rot: usize): void
             sRe = v128.add<T>(sRe, v128.mul<T>(s, v128.load(difIm + so)));
             sIm = v128.add<T>(sIm, v128.mul<T>(s, v128.load(difRe + so)));
           }
-          // Z_q = C + (sRe − i·sIm), Z_{R−q} = C − (sRe − i·sIm).
-          v128.store(pj + <usize>q * lb + o, v128.add<T>(cRe, sRe));
-          v128.store(pj + <usize>(R - q) * lb + o, v128.sub<T>(cRe, sRe));
-          if (!self) {
-            v128.store(pm + <usize>(R - 1 - q) * lb + o, v128.sub<T>(cIm, sIm));
-            v128.store(pm + <usize>(q - 1) * lb + o, v128.add<T>(cIm, sIm));
-          }
+          storeOddOutputs<T>(pj, pm, q, R, lb, o, self, cRe, cIm, sRe, sIm);
         }
       }
     }
+  }
+}
+
+/** Z_q = C + (sRe − i·sIm), Z_{R−q} = C − (sRe − i·sIm): the outputs j + qL, j + (R−q)L and their mirrors. */
+// @ts-ignore: decorator
+@inline function storeOddOutputs<T>(pj: usize, pm: usize, q: i32, R: i32, lb: usize, o: usize, self: bool, cRe: v128, cIm: v128, sRe: v128, sIm: v128): void {
+  v128.store(pj + <usize>q * lb + o, v128.add<T>(cRe, sRe));
+  v128.store(pj + <usize>(R - q) * lb + o, v128.sub<T>(cRe, sRe));
+  if (!self) {
+    v128.store(pm + <usize>(R - 1 - q) * lb + o, v128.sub<T>(cIm, sIm));
+    v128.store(pm + <usize>(q - 1) * lb + o, v128.add<T>(cIm, sIm));
   }
 }
 
