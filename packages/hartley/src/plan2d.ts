@@ -13,7 +13,7 @@ export interface HartleyPlan2D {
   readonly variant: Variant2D;
   /**
    * `'simd'`: matrices are transformed in WebAssembly SIMD, float32 ones in float32 arithmetic
-   * (f32x4), float64 ones of at least 64 values in float64 (f64x2); `'js'`: all in JavaScript
+   * (f32x4), float64 ones of 64 … 2^26 values in float64 (f64x2); `'js'`: all in JavaScript
    * float64.
    */
   readonly backend: 'simd' | 'js';

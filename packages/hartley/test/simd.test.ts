@@ -6,6 +6,7 @@ import { createPlan, createPlan2d, dht, dht2d, referenceDht, referenceDht2d, set
 import { arbLength, randomData, relErr } from './helpers';
 import { simdRuntime } from '../src/wasm/runtime';
 import { F64_SIMD_MAX_LENGTH, F64_SIMD_MIN_LENGTH, Simd1dKernel64 } from '../src/wasm/simd-1d-f64';
+import { F64_SIMD_2D_MAX_SIZE, F64_SIMD_2D_MIN_SIZE, Simd2dKernel } from '../src/wasm/simd-2d';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 /** The fallback project (HARTLEY_SIMD=off) checks that the switch really turns the SIMD path off. */
@@ -153,6 +154,16 @@ describe('WebAssembly SIMD path (float32 in f32x4, float64 in f64x2) against the
     for (const n of [...Array.from({ length: 400 }, (_, i) => i + 1), 11008, 14336, 2 * 71 * 8, 2 ** 22, 2 ** 22 + 2, 3 * 2 ** 21]) {
       const expected = n % 2 === 0 && n >= F64_SIMD_MIN_LENGTH && n <= F64_SIMD_MAX_LENGTH && largestOddPrime(n / 2) <= 67;
       expect(Simd1dKernel64.supports(n), `n = ${n}`).toBe(expected);
+    }
+  });
+
+  it('the float64 2D kernel takes shapes with prime factors ≤ 67 of 64 … 2^26 values; float32 any such shape', () => {
+    const cases: [number, number][] = [[8, 8], [7, 9], [4, 16], [2, 31], [71, 2], [768, 768], [8192, 8192], [8192, 8193], [8192, 16384], [1, 80]];
+    for (const [rows, cols] of cases) {
+      const smooth = largestOddPrime(rows) <= 67 && largestOddPrime(cols) <= 67;
+      const size = rows * cols;
+      expect(Simd2dKernel.supports(rows, cols), `${rows}×${cols}`).toBe(smooth);
+      expect(Simd2dKernel.supports(rows, cols, 'f64'), `${rows}×${cols}`).toBe(smooth && size >= F64_SIMD_2D_MIN_SIZE && size <= F64_SIMD_2D_MAX_SIZE);
     }
   });
 

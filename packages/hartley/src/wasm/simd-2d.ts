@@ -22,6 +22,14 @@ const LANES: Record<LaneType, { readonly rows: number; readonly columns: number 
  */
 export const F64_SIMD_2D_MIN_SIZE = 64;
 
+/**
+ * Float64 matrices above this many values (512 MiB) stay in JavaScript: the kernel copies the
+ * matrix into the module's memory, which cannot shrink again and is limited to 4 GiB, so larger
+ * ones would risk a failed memory.grow where the JavaScript path works in place. (The largest
+ * measured, 1024×4096, is 2^22 values.)
+ */
+export const F64_SIMD_2D_MAX_SIZE = 2 ** 26;
+
 /** The matrix type of a lane type. */
 type MatrixOf<T extends LaneType> = T extends 'f32' ? Float32Array : Float64Array;
 
@@ -50,10 +58,10 @@ export class Simd2dKernel<T extends LaneType = 'f32'> {
 
   /**
    * Shapes the kernel of lane type `type` takes: both lengths have a lane transform (prime factors
-   * ≤ 67); float64 matrices also need {@link F64_SIMD_2D_MIN_SIZE} values.
+   * ≤ 67); float64 matrices also need {@link F64_SIMD_2D_MIN_SIZE} … {@link F64_SIMD_2D_MAX_SIZE} values.
    */
   static supports(rows: number, cols: number, type: LaneType = 'f32'): boolean {
-    if (type === 'f64' && rows * cols < F64_SIMD_2D_MIN_SIZE) return false;
+    if (type === 'f64' && (rows * cols < F64_SIMD_2D_MIN_SIZE || rows * cols > F64_SIMD_2D_MAX_SIZE)) return false;
     return LaneTransform.supports(rows) && LaneTransform.supports(cols);
   }
 
