@@ -17,7 +17,7 @@ import { registerSshKernelsOnWasm } from '../src/kernels/register-wasm';
 import { measureBridgeCost } from './wasm-bridge';
 import { updateDocSection } from './doc-section';
 import { loadavg } from 'node:os';
-import { HEAVY_FACTOR, benchTrainingStep, median, type StepResult } from './training-step';
+import { HEAVY_FACTOR, PROFILED_STEPS, benchTrainingStep, median, type StepResult } from './training-step';
 import { nodeStepTimer } from './step-clock';
 import { benchDhtVsRfft, type DhtResult } from './dht-vs-rfft';
 
@@ -75,16 +75,26 @@ function stepTable(rows: number, cols: number, results: StepResult[]): string {
   );
   const profiled = results.filter((r) => r.kernels !== undefined);
   if (profiled.length > 0) {
+    // The kernels only the adapter runs: SSH's own, and LoRA's matMuls other than the frozen x·W0.
+    const frozenMatMul = `BatchMatMul [${tokens},${rows}]×[${rows},${cols}]`;
+    const sum = (r: StepResult, pick: (name: string) => boolean) => (r.kernels ?? []).filter((k) => pick(k.name)).reduce((a, k) => a + k.ms, 0);
+    const sshOwn = sum(ssh, (k) => k.startsWith('Ssh'));
+    const loraOwn = sum(lora, (k) => k.startsWith('BatchMatMul') && k !== frozenMatMul);
+    const frozenKernels = sum(frozen, () => true);
     lines.push(
-      `Where the time goes (tf.profile kernel times of one step after the rounds, wall clock, ms; the frozen row is the paired reference):`,
+      `Where the time goes (tf.profile kernel times, wall clock, ms: per kernel, summed within a step, median of ${PROFILED_STEPS} steps after the rounds; matMuls by input shapes):`,
       '',
       '| variant | summed kernel time (ms) | largest kernels (ms) |',
       '|---|---:|---|',
       ...profiled.map((r) => {
         const kernels = r.kernels ?? [];
         const total = kernels.reduce((a, k) => a + k.ms, 0);
-        return `| ${r.variant} | ${fmt(total)} | ${kernels.slice(0, 7).map((k) => `${k.name} ${fmt(k.ms)}`).join(', ')} |`;
+        return `| ${r.variant} | ${fmt(total)} | ${kernels.slice(0, 8).map((k) => `${k.name} ${fmt(k.ms)}`).join(', ')} |`;
       }),
+      '',
+      `Kernels only the adapter runs, in those steps: SSH factored's (SshDhtLastAxis, SshSparseMix, SshSparseMixCoefGrad) ${fmt(sshOwn)} ms = ${fmt((100 * sshOwn) / frozenKernels, 1)} % of the frozen step's kernel time; ` +
+        `LoRA's rank-${lora.variant.replace(/\D+/g, '')} matMuls ${fmt(loraOwn)} ms = ${fmt((100 * loraOwn) / frozenKernels, 1)} %. ` +
+        'Both also run the same shared work beyond the frozen step (the backward of the loss, the add of the update, Adam on their parameters).',
       '',
     );
   }

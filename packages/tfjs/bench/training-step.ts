@@ -34,7 +34,7 @@ export interface StepResult {
   wallOverheads?: number[];
   /** Peak bytes held by tensors during one step (x, W0 and this variant's weights and optimizer state). */
   peakBytes: number;
-  /** tf.profile's kernel times of one step after the rounds, summed by kernel name, largest first. */
+  /** tf.profile's kernel times after the rounds (frozen, SSH factored, LoRA only): per kernel name (matMuls with their input shapes), summed within a step, median of {@link PROFILED_STEPS} steps; largest first. */
   kernels?: Array<{ name: string; ms: number }>;
 }
 
@@ -51,6 +51,9 @@ export interface StepCase {
   /** Only these variants (display names) when given; all of {@link adaptedVariants} otherwise. */
   variants?: string[];
 }
+
+/** Steps profiled per variant for the kernel-time breakdown. */
+export const PROFILED_STEPS = 3;
 
 /** A variant whose warm-up step exceeds this multiple of the frozen step runs `heavyRepeats` rounds. */
 export const HEAVY_FACTOR = 8;
@@ -110,14 +113,24 @@ export function adaptedVariants(c: StepCase, positions: Uint32Array): Array<[str
   return c.variants === undefined ? all : all.filter(([name]) => c.variants?.includes(name));
 }
 
-async function kernelTimes(step: () => void): Promise<Array<{ name: string; ms: number }>> {
-  const profile = await tf.profile(step);
-  const byName = new Map<string, number>();
-  for (const k of profile.kernels) {
-    const t = await k.kernelTimeMs;
-    if (typeof t === 'number') byName.set(k.name, (byName.get(k.name) ?? 0) + t);
+/** Kernel name, with the input shapes for matMuls (the frozen x·W0 apart from an adapter's own). */
+function kernelKey(k: { name: string; inputShapes: number[][] }): string {
+  return k.name === 'BatchMatMul' || k.name === '_FusedMatMul' ? `${k.name} ${k.inputShapes.map((s) => `[${s.join(',')}]`).join('×')}` : k.name;
+}
+
+/** tf.profile's kernel times of `repeats` steps, summed per {@link kernelKey} within a step, median over the steps. */
+async function kernelTimes(step: () => void, repeats: number): Promise<Array<{ name: string; ms: number }>> {
+  const perKey = new Map<string, number[]>();
+  for (let r = 0; r < repeats; r++) {
+    const profile = await tf.profile(step);
+    const byKey = new Map<string, number>();
+    for (const k of profile.kernels) {
+      const t = await k.kernelTimeMs;
+      if (typeof t === 'number') byKey.set(kernelKey(k as never), (byKey.get(kernelKey(k as never)) ?? 0) + t);
+    }
+    for (const [key, ms] of byKey) perKey.set(key, [...(perKey.get(key) ?? []), ms]);
   }
-  return [...byName].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+  return [...perKey].map(([name, ms]) => ({ name, ms: median([...ms, ...new Array<number>(repeats - ms.length).fill(0)]) })).sort((a, b) => b.ms - a.ms);
 }
 
 interface Runner {
@@ -226,7 +239,7 @@ export async function benchTrainingStep(
       overheads,
       wallOverheads,
       peakBytes: r.peakBytes,
-      kernels: profiled ? await kernelTimes(r.step) : undefined,
+      kernels: profiled ? await kernelTimes(r.step, PROFILED_STEPS) : undefined,
     });
     r.dispose();
   }
