@@ -147,9 +147,9 @@ async function main(): Promise<void> {
           : ''),
       '',
       `One training step = forward + backward + Adam update of the adapter parameters with loss mean(y²); the frozen step is the frozen layer's forward + loss alone. ` +
-        `After warm-up steps per variant (two; one for the heavy variants below: optimizer slots, plans, trig tables, JIT; the first is also the step whose tf.profile peakBytes is the peak tensor memory, counting x, W0 and the variant's own weights and optimizer state), ` +
+        `After two warm-up steps per variant (optimizer slots, plans, trig tables, JIT; the first is also the step whose tf.profile peakBytes is the peak tensor memory, counting x, W0 and the variant's own weights and optimizer state), ` +
         `the variants run in ${repeats} rounds: in each round every variant — the frozen layer too, paired with itself, so its range is the noise floor — takes one step paired with one frozen step, ` +
-        `the variants in a rotated order and the pair's order alternating. A variant whose warm-up step took over ${HEAVY_FACTOR}× the frozen step runs only the first ${heavyRepeats} round${heavyRepeats === 1 ? '' : 's'} ` +
+        `the variants in a rotated order and the pair's order alternating. A variant whose warm-up steps took over ${HEAVY_FACTOR}× the frozen step runs only the first ${heavyRepeats} round${heavyRepeats === 1 ? '' : 's'} ` +
         (backend === 'cpu' ? "(FourierFT here: its step takes 0.5–2 min on this backend, so its figures are single steps). " : '(FourierFT and SSH dense here: their steps take seconds to a minute on this backend). ') +
         `Times are ${timer.clock}${timer.clock === 'process CPU time' ? " (process.cpuUsage: the time other processes hold the core is left out; tfjs cpu and single-threaded wasm compute on the main thread, V8's GC and compiler threads add a little)" : ''}` +
         `${timer.gcBetweenSteps ? ', with a full garbage collection before every timed step' : ''}. ` +
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
         "\"host\" is the same kernel function on the cpu backend (no heap); the native peer is tfjs-backend-wasm's own `gather` of the same " +
         '4000 columns — the memory traffic of the mix without its arithmetic, a lower bound for a native mix kernel. Medians of 9 runs, each with readback, in ' + `${timer.clock}.`,
       '',
-      `Decision: the bridge costs ${fmt(b.mixBridgedMs - b.mixHostMs, 2)} ms / ${fmt(b.coefGradBridgedMs - b.coefGradHostMs, 2)} ms of ${fmt(b.mixBridgedMs, 2)} ms / ${fmt(b.coefGradBridgedMs, 2)} ms (run-to-run noise on this machine), ` +
+      `Decision: the bridge costs ${fmt(b.mixBridgedMs - b.mixHostMs, 2)} ms / ${fmt(b.coefGradBridgedMs - b.coefGradHostMs, 2)} ms of ${fmt(b.mixBridgedMs, 2)} ms / ${fmt(b.coefGradBridgedMs, 2)} ms (${Math.abs(b.mixBridgedMs - b.mixHostMs) < 0.15 * b.mixHostMs && Math.abs(b.coefGradBridgedMs - b.coefGradHostMs) < 0.15 * b.coefGradHostMs ? 'within 15 % of the kernels: run-to-run noise on this machine' : 'noise of this machine included'}), ` +
         `and tfjs-backend-wasm's own native gather of the same columns takes ${fmt(b.nativeGatherMs / b.mixBridgedMs, 2)}× the bridged mix, so a native wasm mix kernel has nothing to win here; the wasm backend keeps the bridged host kernels.`,
       '',
       '| kernel | on wasm (bridged) | on cpu (host, no bridge) | bridge cost | native wasm gather of the same columns |',
