@@ -150,7 +150,7 @@ async function main(): Promise<void> {
         `After two warm-up steps per variant (optimizer slots, plans, trig tables, JIT; the first is also the step whose tf.profile peakBytes is the peak tensor memory, counting x, W0 and the variant's own weights and optimizer state), ` +
         `the variants run in ${repeats} rounds: in each round every variant — the frozen layer too, paired with itself, so its range is the noise floor — takes one step paired with one frozen step, ` +
         `the variants in a rotated order and the pair's order alternating. A variant whose warm-up steps took over ${HEAVY_FACTOR}× the frozen step runs only ${heavyRepeats} round${heavyRepeats === 1 ? '' : 's'} ` +
-        (backend === 'cpu' ? "(FourierFT here: its step takes 15 s to a minute on this backend, so its figures are single steps). " : '(FourierFT and SSH dense here: their steps take seconds to a minute on this backend). ') +
+        (backend === 'cpu' ? "(FourierFT here: its step takes 15 s to a minute on this backend, so its figures are single steps). " : '(FourierFT and SSH dense here: 0.4–12 s per step on this backend, against tens of ms for the others). ') +
         `Times are ${timer.clock}${timer.clock === 'process CPU time' ? " (process.cpuUsage: the time other processes hold the core is left out; tfjs cpu and single-threaded wasm compute on the main thread, V8's GC and compiler threads add a little)" : ''}` +
         `${timer.gcBetweenSteps ? ', with a full garbage collection before every timed step' : ''}. ` +
         "\"step\" and \"paired frozen step\" are medians over the rounds; \"overhead / frozen\" is the median over rounds of (step − paired frozen step) / paired frozen step, " +
