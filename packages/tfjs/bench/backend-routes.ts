@@ -9,17 +9,19 @@
  *
  * Run: `npx tsx --conditions=@ssh-peft/source bench/backend-routes.ts` (from packages/tfjs);
  * prints a markdown table. Environment: SSH_BENCH_TOKENS (default 256), SSH_BENCH_REPEATS
- * (default 2), SSH_BENCH_QUICK=1 (48→48, smoke run).
+ * (rounds, default 5), SSH_BENCH_QUICK=1 (48→48, smoke run).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerSshKernels } from '../src/index';
 import { registerStockOnlyBackend } from '../test/stock-only-backend';
 import { benchTrainingStep, type StepResult } from './training-step';
+import { nodeStepTimer } from './step-clock';
 
 const quick = process.env.SSH_BENCH_QUICK === '1';
 const tokens = Number(process.env.SSH_BENCH_TOKENS ?? (quick ? 64 : 256));
-const repeats = Math.max(2, Number(process.env.SSH_BENCH_REPEATS ?? 2));
+const repeats = Math.max(quick ? 2 : 5, Number(process.env.SSH_BENCH_REPEATS ?? (quick ? 3 : 5)));
+const timer = nodeStepTimer();
 const [rows, cols] = quick ? [48, 48] : [768, 768];
 const n = quick ? 100 : 1000;
 const STOCK = 'stock-only';
@@ -42,7 +44,7 @@ export async function benchBackendRoutes(): Promise<RouteRow[]> {
     [STOCK, 'composed (stock ops)'],
   ]) {
     await tf.setBackend(backend);
-    out.push({ backend, route, results: await benchTrainingStep(stepCase, only) });
+    out.push({ backend, route, results: await benchTrainingStep(stepCase, only, { timer }) });
   }
   await tf.setBackend('cpu');
   return out;
@@ -50,7 +52,7 @@ export async function benchBackendRoutes(): Promise<RouteRow[]> {
 
 export function renderRoutes(rowsOut: RouteRow[]): string {
   const lines = [
-    `${rows}→${cols}, T = ${tokens}, n = ${n}, LoRA r = 8; overhead = (step − paired frozen step) / paired frozen step, minimum of ${repeats} steps.`,
+    `${rows}→${cols}, T = ${tokens}, n = ${n}, LoRA r = 8; overhead = (step − paired frozen step) / paired frozen step, medians of ${repeats} interleaved rounds (${timer.clock}).`,
     '',
     '| backend | route | variant | step (ms) | paired frozen (ms) | overhead / frozen | peak / frozen |',
     '|---|---|---|---:|---:|---:|---:|',

@@ -15,6 +15,8 @@ import { SPARSE_MIX_COEF_GRAD_KERNEL_NAME, SPARSE_MIX_KERNEL_NAME } from '../src
 import { baselines } from '../src/index';
 import { compileSpectralTerms } from '../src/ops/spectral-terms';
 import { sparseMixAttrs } from '../src/ops/sparse-mix';
+import { nodeStepTimer } from './step-clock';
+import { median } from './training-step';
 
 export interface BridgeCost {
   mixBridgedMs: number;
@@ -24,15 +26,13 @@ export interface BridgeCost {
   nativeGatherMs: number;
 }
 
+const timer = nodeStepTimer();
+
 function medianMs(run: () => void, repeats: number): number {
   run();
   const t: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    run();
-    t.push(performance.now() - t0);
-  }
-  return t.sort((a, b) => a - b)[Math.floor(t.length / 2)];
+  for (let i = 0; i < repeats; i++) t.push(timer.time(run).clockMs);
+  return median(t);
 }
 
 /** Times the three on the current process's cpu and wasm backends (both must be registered). */

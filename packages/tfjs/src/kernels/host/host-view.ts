@@ -10,6 +10,44 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface HostBackendView {
   data: { get(dataId: object): { values: ArrayLike<number> } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.TypedArray): tf.TensorInfo;
+  /**
+   * Optional: a new output tensor and a writable view of its memory, for backends whose
+   * `makeTensorInfo` copies (wasm: the kernel then writes its result in place instead of
+   * into a JavaScript array that is copied in afterwards). The values are NOT zero-filled,
+   * and views of inputs taken before the call may be invalid after it (the wasm heap can grow).
+   */
+  allocateOutput?(shape: number[], dtype: 'float32'): { info: tf.TensorInfo; values: Float32Array };
+}
+
+/** A float32 output being written by a host kernel; {@link HostOutput.finish} hands it to the backend. */
+export interface HostOutput {
+  /** Where the kernel writes: every element must be written (not zero-filled on wasm). */
+  readonly values: Float32Array;
+  /** The output tensor, once `values` holds the result. */
+  finish(): tf.TensorInfo;
+}
+
+/**
+ * Allocates a kernel's float32 output on `view`: in place where the view can
+ * ({@link HostBackendView.allocateOutput}), else a JavaScript array handed over by
+ * `makeTensorInfo` in {@link HostOutput.finish}. Call it before reading the inputs: on wasm,
+ * input views taken before an allocation may be detached by it.
+ *
+ * @example
+ * ```ts
+ * const out = hostOutput(view, [rows, cols]);
+ * const x = view.data.get(xInfo.dataId).values;   // read inputs after allocating
+ * out.values.set(x);
+ * return out.finish();
+ * ```
+ */
+export function hostOutput(view: HostBackendView, shape: number[]): HostOutput {
+  if (view.allocateOutput !== undefined) {
+    const { info, values } = view.allocateOutput(shape, 'float32');
+    return { values, finish: () => info };
+  }
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  return { values, finish: () => view.makeTensorInfo(shape, 'float32', values) };
 }
 
 /** The members of tfjs-backend-wasm's BackendWasm the view uses. */
@@ -21,7 +59,7 @@ export interface WasmBackendLike {
 
 /**
  * A {@link HostBackendView} over a wasm backend: inputs are read in place from wasm memory
- * (no copy), outputs are copied in once.
+ * (no copy); outputs are written in place ({@link hostOutput}) or copied in once.
  *
  * @example
  * ```ts
@@ -41,6 +79,11 @@ export function cpuViewOfWasm(wasm: WasmBackendLike): HostBackendView {
     },
     makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.TypedArray): tf.TensorInfo {
       return wasm.makeOutput(shape, dtype, undefined, values);
+    },
+    allocateOutput(shape: number[], dtype: 'float32'): { info: tf.TensorInfo; values: Float32Array } {
+      // makeOutput without values only reserves heap memory; the view is taken after it.
+      const info = wasm.makeOutput(shape, dtype);
+      return { info, values: wasm.typedArrayFromHeap(info) as Float32Array };
     },
   };
 }
