@@ -136,6 +136,76 @@ function mergeSets(aIndices: Uint32Array, aEnergies: Float64Array, bIndices: Uin
   return { indices, energies };
 }
 
+/** A score as `writeScores` (score-digits.ts) computes it: divisor 0 stands for an all-zero spectrum. */
+function scoreOf(energy: number, divisor: number): number {
+  return divisor === 0 ? 0 : energy / divisor;
+}
+
+/** Keeps the extras whose score digit is ≥ `bin` (in place, order kept); returns how many. */
+function keepDigitsAtLeast(indices: Uint32Array, energies: Float64Array, digits: Uint16Array, m: number, bin: number): number {
+  let w = 0;
+  for (let r = 0; r < m; r++) {
+    const d = digits[r]!;
+    if (d >= bin) {
+      indices[w] = indices[r]!;
+      energies[w] = energies[r]!;
+      digits[w++] = d;
+    }
+  }
+  return w;
+}
+
+/** Appends the scores of the extras in digit bin `bin` to `out` from `at`; returns the new end. */
+function gatherBinScores(energies: Float64Array, digits: Uint16Array, m: number, bin: number, divisor: number, out: Float64Array, at: number): number {
+  for (let r = 0; r < m; r++) if (digits[r] === bin) out[at++] = scoreOf(energies[r]!, divisor);
+  return at;
+}
+
+/** The energies of the extras scoring exactly `s`, in index order. */
+function tiedEnergies(energies: Float64Array, digits: Uint16Array, m: number, bin: number, divisor: number, s: number): Float64Array {
+  let ties = 0;
+  for (let r = 0; r < m; r++) if (digits[r] === bin && scoreOf(energies[r]!, divisor) === s) ties++;
+  const tied = new Float64Array(ties);
+  if (ties === 0) return tied;
+  let t = 0;
+  for (let r = 0; r < m; r++) if (digits[r] === bin && scoreOf(energies[r]!, divisor) === s) tied[t++] = energies[r]!;
+  return tied;
+}
+
+/**
+ * Keeps the extras above the exact cut (in place, order kept): score digit above `bin`, or in it
+ * with a score above `s`, or at `s` with an energy above `tieEnergy`, or equal to it among the
+ * first `tieLeft`. Returns how many.
+ */
+function keepExact(indices: Uint32Array, energies: Float64Array, digits: Uint16Array, m: number, bin: number, divisor: number, s: number, tieEnergy: number, tieLeft: number): number {
+  let w = 0;
+  for (let r = 0; r < m; r++) {
+    const d = digits[r]!;
+    let keep = d > bin;
+    if (d === bin) {
+      const e = energies[r]!;
+      const x = scoreOf(e, divisor);
+      keep = x > s || (x === s && (e > tieEnergy || (e === tieEnergy && tieLeft-- > 0)));
+    }
+    if (keep) {
+      indices[w] = indices[r]!;
+      energies[w] = energies[r]!;
+      digits[w++] = d;
+    }
+  }
+  return w;
+}
+
+/** Copies a layer's extras into arrays of their size once they fill less than half of them (frees the memory). */
+function shrinkExtras(layer: LayerCandidates): void {
+  const w = layer.extraCount;
+  if (w + 64 < layer.extraIndices.length / 2) {
+    layer.extraIndices = layer.extraIndices.slice(0, w);
+    layer.extraEnergies = layer.extraEnergies.slice(0, w);
+    layer.extraDigits = layer.extraDigits.slice(0, w);
+  }
+}
+
 /**
  * `'global'`: a budget B over all layers.
  *
@@ -181,13 +251,12 @@ export class GlobalSelector implements PositionSelector {
     this.randomTotal = this.budget - Math.floor(options.energyRatio * this.budget);
   }
 
-  /** The score of extra `r` of `layer`, computed exactly as `writeScores` (score-digits.ts) does. */
-  private scoreOf(layer: LayerCandidates, r: number): number {
-    const e = layer.extraEnergies[r]!;
+  /** What divides a layer's energies into scores (0: every score is 0), exactly as `writeScores` (score-digits.ts) does. */
+  private divisorOf(layer: LayerCandidates): number {
     const score = this.options.score!;
-    if (score === 'energy') return e;
+    if (score === 'energy') return 1; // e / 1 is e exactly
     if (!(layer.totalEnergy > 0)) return 0;
-    return e / (score === 'relative-energy' ? layer.totalEnergy : layer.totalEnergy / (layer.rows * layer.cols));
+    return score === 'relative-energy' ? layer.totalEnergy : layer.totalEnergy / (layer.rows * layer.cols);
   }
 
   /**
@@ -209,74 +278,51 @@ export class GlobalSelector implements PositionSelector {
       return;
     }
     const { bin, above } = boundaryDigit(counts, capacity);
-    // Scores in bin b (list order: layer, then index) and, for the exact cut, where S falls.
-    let s = Infinity;
-    let remaining = 0;
-    if (exact) {
-      const binScores = new Float64Array(counts[bin]!);
-      let c = 0;
+    if (!exact) {
+      let stored = 0;
       for (const layer of layers) {
-        const digits = layer.extraDigits;
-        for (let r = 0; r < layer.extraCount; r++) if (digits[r] === bin) binScores[c++] = this.scoreOf(layer, r);
+        layer.extraCount = keepDigitsAtLeast(layer.extraIndices, layer.extraEnergies, layer.extraDigits, layer.extraCount, bin);
+        stored += layer.extraCount;
+        shrinkExtras(layer);
       }
-      const cut = cutTop(binScores, c, capacity - above);
-      s = cut.value;
-      remaining = cut.quota;
+      counts.fill(0, 0, bin);
+      this.storedExtras = stored;
+      return;
     }
-    let stored = 0;
+    // The exact cut inside bin b: its scores in list order (layer, then index), S and the ties kept.
+    const binScores = new Float64Array(counts[bin]!);
+    let c = 0;
+    for (const layer of layers) c = gatherBinScores(layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, this.divisorOf(layer), binScores, c);
+    const cut = cutTop(binScores, c, capacity - above);
+    const s = cut.value;
+    let remaining = cut.quota;
     for (const layer of layers) {
       const m = layer.extraCount;
-      const indices = layer.extraIndices;
       const energies = layer.extraEnergies;
       const digits = layer.extraDigits;
+      const divisor = this.divisorOf(layer);
       // Ties at S of this layer to take: all, none, or its best `remaining` by energy, then index.
+      const tied = tiedEnergies(energies, digits, m, bin, divisor, s);
       let tieEnergy = Infinity;
       let tieLeft = 0;
-      if (exact) {
-        let ties = 0;
-        for (let r = 0; r < m; r++) if (digits[r] === bin && this.scoreOf(layer, r) === s) ties++;
-        if (ties <= remaining) {
-          tieEnergy = -1;
-          remaining -= ties;
-        } else if (remaining > 0) {
-          const tied = new Float64Array(ties);
-          let t = 0;
-          for (let r = 0; r < m; r++) if (digits[r] === bin && this.scoreOf(layer, r) === s) tied[t++] = energies[r]!;
-          const energyCut = cutTop(tied, ties, remaining);
-          tieEnergy = energyCut.value;
-          tieLeft = energyCut.quota;
-          remaining = 0;
-        }
+      if (tied.length <= remaining) {
+        tieEnergy = -1;
+        remaining -= tied.length;
+      } else if (remaining > 0) {
+        const energyCut = cutTop(tied, tied.length, remaining);
+        tieEnergy = energyCut.value;
+        tieLeft = energyCut.quota;
+        remaining = 0;
       }
-      let w = 0;
-      for (let r = 0; r < m; r++) {
-        const d = digits[r]!;
-        let keep = d > bin;
-        if (d === bin) {
-          if (!exact) keep = true;
-          else {
-            const x = this.scoreOf(layer, r);
-            keep = x > s || (x === s && (energies[r]! > tieEnergy || (energies[r] === tieEnergy && tieLeft-- > 0)));
-          }
-        }
-        if (keep) {
-          indices[w] = indices[r]!;
-          energies[w] = energies[r]!;
-          digits[w++] = d;
-        }
-      }
-      layer.extraCount = w;
-      stored += w;
-      if (w + 64 < indices.length / 2) {
-        layer.extraIndices = indices.slice(0, w);
-        layer.extraEnergies = energies.slice(0, w);
-        layer.extraDigits = digits.slice(0, w);
-      }
+      layer.extraCount = keepExact(layer.extraIndices, energies, digits, m, bin, divisor, s, tieEnergy, tieLeft);
+      shrinkExtras(layer);
     }
-    counts.fill(0, 0, bin);
-    if (exact) {
-      counts.fill(0);
-      for (const layer of layers) for (let r = 0; r < layer.extraCount; r++) counts[layer.extraDigits[r]!]!++;
+    counts.fill(0);
+    let stored = 0;
+    for (const layer of layers) {
+      const digits = layer.extraDigits;
+      for (let r = 0; r < layer.extraCount; r++) counts[digits[r]!]!++;
+      stored += layer.extraCount;
     }
     this.storedExtras = stored;
   }

@@ -30,42 +30,49 @@ const LEVELS: readonly (readonly [word: number, shift: number, bins: number])[] 
 export function cutTop(values: Float64Array, length: number, k: number): TopCut {
   if (!(k >= 1 && k <= length)) throw new Error(`internal: cut of the ${k} best of ${length} values`);
   const words = new Uint32Array(values.buffer, values.byteOffset, 2 * length);
-  let histogram = new Uint32Array(65536);
+  const wide = new Uint32Array(65536);
+  const narrow = new Uint32Array(32768);
   let above = 0;
-  // Slots still undecided (all of them before the first level: `undefined`).
+  // Slots still undecided, in list order (before the first level: all of them).
   let slots: Uint32Array | undefined;
-  let count = length;
   for (const [word, shift, bins] of LEVELS) {
-    const mask = bins - 1;
-    if (histogram.length !== bins) histogram = new Uint32Array(bins);
-    else histogram.fill(0);
-    if (slots === undefined) {
-      for (let i = 0; i < length; i++) histogram[(words[2 * i + word]! >>> shift) & mask]!++;
-    } else {
-      for (let j = 0; j < count; j++) histogram[(words[2 * slots[j]! + word]! >>> shift) & mask]!++;
-    }
-    let bin = mask;
+    const histogram = bins === 65536 ? wide : narrow;
+    histogram.fill(0);
+    if (slots === undefined) countAll(words, length, word, shift, bins - 1, histogram);
+    else countSlots(words, slots, word, shift, bins - 1, histogram);
+    let bin = bins - 1;
     for (; bin > 0; bin--) {
       const c = histogram[bin]!;
       if (above + c >= k) break;
       above += c;
     }
-    const inBin = histogram[bin]!;
-    // Keep the bin's slots (in list order) for the next digit.
-    const next = new Uint32Array(inBin);
-    let n = 0;
-    if (slots === undefined) {
-      for (let i = 0; i < length; i++) if (((words[2 * i + word]! >>> shift) & mask) === bin) next[n++] = i;
-    } else {
-      for (let j = 0; j < count; j++) {
-        const s = slots[j]!;
-        if (((words[2 * s + word]! >>> shift) & mask) === bin) next[n++] = s;
-      }
-    }
+    const next = new Uint32Array(histogram[bin]!);
+    if (slots === undefined) gatherAll(words, length, word, shift, bins - 1, bin, next);
+    else gatherSlots(words, slots, word, shift, bins - 1, bin, next);
     slots = next;
-    count = inBin;
-    if (count === 1) break;
+    if (slots.length === 1) break;
   }
   // All remaining slots hold the same 63 bits: the k-th value.
   return { value: values[slots![0]!]!, quota: k - above };
+}
+
+function countAll(words: Uint32Array, length: number, word: number, shift: number, mask: number, histogram: Uint32Array): void {
+  for (let i = 0; i < length; i++) histogram[(words[2 * i + word]! >>> shift) & mask]!++;
+}
+
+function countSlots(words: Uint32Array, slots: Uint32Array, word: number, shift: number, mask: number, histogram: Uint32Array): void {
+  for (let j = 0; j < slots.length; j++) histogram[(words[2 * slots[j]! + word]! >>> shift) & mask]!++;
+}
+
+function gatherAll(words: Uint32Array, length: number, word: number, shift: number, mask: number, bin: number, out: Uint32Array): void {
+  let n = 0;
+  for (let i = 0; i < length; i++) if (((words[2 * i + word]! >>> shift) & mask) === bin) out[n++] = i;
+}
+
+function gatherSlots(words: Uint32Array, slots: Uint32Array, word: number, shift: number, mask: number, bin: number, out: Uint32Array): void {
+  let n = 0;
+  for (let j = 0; j < slots.length; j++) {
+    const s = slots[j]!;
+    if (((words[2 * s + word]! >>> shift) & mask) === bin) out[n++] = s;
+  }
 }
