@@ -141,18 +141,37 @@ function scoreOf(energy: number, divisor: number): number {
   return divisor === 0 ? 0 : energy / divisor;
 }
 
-/** Keeps the extras whose score digit is ≥ `bin` (in place, order kept); returns how many. */
-function keepDigitsAtLeast(indices: Uint32Array, energies: Float64Array, digits: Uint16Array, m: number, bin: number): number {
+/**
+ * Keeps the extras whose score digit is above `bin`, and those in it that `keep` flags (from slot
+ * `at` on, one slot per extra in the bin, in order; all of them when `keep` is undefined); in
+ * place, order kept. Returns how many.
+ */
+function keepAbove(indices: Uint32Array, energies: Float64Array, digits: Uint16Array, m: number, bin: number, keep: Uint8Array | undefined, at: number): number {
   let w = 0;
+  let j = at;
   for (let r = 0; r < m; r++) {
     const d = digits[r]!;
-    if (d >= bin) {
+    if (d > bin || (d === bin && (keep === undefined || keep[j++] === 1))) {
       indices[w] = indices[r]!;
       energies[w] = energies[r]!;
       digits[w++] = d;
     }
   }
   return w;
+}
+
+/**
+ * Flags, among a layer's extras in digit bin `bin` (flag slots from `at` on, in order), those
+ * scoring exactly `s` with an energy above `tieEnergy` or equal to it among the first `tieLeft`.
+ */
+function markTies(energies: Float64Array, digits: Uint16Array, m: number, bin: number, divisor: number, s: number, tieEnergy: number, tieLeft: number, keep: Uint8Array, at: number): void {
+  let j = at;
+  for (let r = 0; r < m; r++) {
+    if (digits[r] !== bin) continue;
+    const e = energies[r]!;
+    if (scoreOf(e, divisor) === s && (e > tieEnergy || (e === tieEnergy && tieLeft-- > 0))) keep[j] = 1;
+    j++;
+  }
 }
 
 /** Appends the scores of the extras in digit bin `bin` to `out` from `at`; returns the new end. */
@@ -170,30 +189,6 @@ function tiedEnergies(energies: Float64Array, digits: Uint16Array, m: number, bi
   let t = 0;
   for (let r = 0; r < m; r++) if (digits[r] === bin && scoreOf(energies[r]!, divisor) === s) tied[t++] = energies[r]!;
   return tied;
-}
-
-/**
- * Keeps the extras above the exact cut (in place, order kept): score digit above `bin`, or in it
- * with a score above `s`, or at `s` with an energy above `tieEnergy`, or equal to it among the
- * first `tieLeft`. Returns how many.
- */
-function keepExact(indices: Uint32Array, energies: Float64Array, digits: Uint16Array, m: number, bin: number, divisor: number, s: number, tieEnergy: number, tieLeft: number): number {
-  let w = 0;
-  for (let r = 0; r < m; r++) {
-    const d = digits[r]!;
-    let keep = d > bin;
-    if (d === bin) {
-      const e = energies[r]!;
-      const x = scoreOf(e, divisor);
-      keep = x > s || (x === s && (e > tieEnergy || (e === tieEnergy && tieLeft-- > 0)));
-    }
-    if (keep) {
-      indices[w] = indices[r]!;
-      energies[w] = energies[r]!;
-      digits[w++] = d;
-    }
-  }
-  return w;
 }
 
 /** Copies a layer's extras into arrays of their size once they fill less than half of them (frees the memory). */
@@ -246,7 +241,15 @@ export class GlobalSelector implements PositionSelector {
   /** R = B − ⌊δ·B⌋, the random share over all layers: no layer ever needs more random positions. */
   private readonly randomTotal: number;
 
-  constructor(private readonly options: ResolvedSelectionOptions) {
+  /**
+   * @param poolSlack extras held beyond three times the pool's capacity before the ones in lower
+   * digit bins are dropped (a memory bound, not a result: any value gives the same plan; tests
+   * lower it to drop often).
+   */
+  constructor(
+    private readonly options: ResolvedSelectionOptions,
+    private readonly poolSlack = SCORE_DIGIT_BINS,
+  ) {
     this.budget = options.budget!;
     this.randomTotal = this.budget - Math.floor(options.energyRatio * this.budget);
   }
@@ -278,52 +281,56 @@ export class GlobalSelector implements PositionSelector {
       return;
     }
     const { bin, above } = boundaryDigit(counts, capacity);
-    if (!exact) {
-      let stored = 0;
-      for (const layer of layers) {
-        layer.extraCount = keepDigitsAtLeast(layer.extraIndices, layer.extraEnergies, layer.extraDigits, layer.extraCount, bin);
-        stored += layer.extraCount;
-        shrinkExtras(layer);
+    // Extras in bins above b all stay; in bin b, all (`exact` false) or those flagged in `keep`.
+    let keep: Uint8Array | undefined;
+    // Bin b's scores in list order (layer, then index); layer l's are binScores[ends[l − 1], ends[l]).
+    const ends = new Uint32Array(exact ? layers.length : 0);
+    if (exact) {
+      const binScores = new Float64Array(counts[bin]!);
+      let c = 0;
+      for (let l = 0; l < layers.length; l++) {
+        const layer = layers[l]!;
+        c = gatherBinScores(layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, this.divisorOf(layer), binScores, c);
+        ends[l] = c;
       }
-      counts.fill(0, 0, bin);
-      this.storedExtras = stored;
-      return;
+      const cut = cutTop(binScores, c, capacity - above);
+      keep = new Uint8Array(c);
+      let remaining = cut.quota;
+      let start = 0;
+      for (let l = 0; l < layers.length; l++) {
+        const end = ends[l]!;
+        let ties = 0;
+        for (let j = start; j < end; j++) {
+          const x = binScores[j]!;
+          if (x > cut.value) keep[j] = 1;
+          else if (x === cut.value) ties++;
+        }
+        if (ties > 0 && remaining > 0) {
+          const layer = layers[l]!;
+          // The first `remaining` ties at S in the layer's own order: energy descending, then index.
+          const divisor = this.divisorOf(layer);
+          let tieEnergy = -1;
+          let tieLeft = 0;
+          if (ties > remaining) {
+            const energyCut = cutTop(tiedEnergies(layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, divisor, cut.value), ties, remaining);
+            tieEnergy = energyCut.value;
+            tieLeft = energyCut.quota;
+          }
+          markTies(layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, divisor, cut.value, tieEnergy, tieLeft, keep, start);
+          remaining -= Math.min(ties, remaining);
+        }
+        start = end;
+      }
     }
-    // The exact cut inside bin b: its scores in list order (layer, then index), S and the ties kept.
-    const binScores = new Float64Array(counts[bin]!);
-    let c = 0;
-    for (const layer of layers) c = gatherBinScores(layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, this.divisorOf(layer), binScores, c);
-    const cut = cutTop(binScores, c, capacity - above);
-    const s = cut.value;
-    let remaining = cut.quota;
-    for (const layer of layers) {
-      const m = layer.extraCount;
-      const energies = layer.extraEnergies;
-      const digits = layer.extraDigits;
-      const divisor = this.divisorOf(layer);
-      // Ties at S of this layer to take: all, none, or its best `remaining` by energy, then index.
-      const tied = tiedEnergies(energies, digits, m, bin, divisor, s);
-      let tieEnergy = Infinity;
-      let tieLeft = 0;
-      if (tied.length <= remaining) {
-        tieEnergy = -1;
-        remaining -= tied.length;
-      } else if (remaining > 0) {
-        const energyCut = cutTop(tied, tied.length, remaining);
-        tieEnergy = energyCut.value;
-        tieLeft = energyCut.quota;
-        remaining = 0;
-      }
-      layer.extraCount = keepExact(layer.extraIndices, energies, digits, m, bin, divisor, s, tieEnergy, tieLeft);
+    let stored = 0;
+    for (let l = 0; l < layers.length; l++) {
+      const layer = layers[l]!;
+      layer.extraCount = keepAbove(layer.extraIndices, layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, keep, exact && l > 0 ? ends[l - 1]! : 0);
+      stored += layer.extraCount;
       shrinkExtras(layer);
     }
-    counts.fill(0);
-    let stored = 0;
-    for (const layer of layers) {
-      const digits = layer.extraDigits;
-      for (let r = 0; r < layer.extraCount; r++) counts[digits[r]!]!++;
-      stored += layer.extraCount;
-    }
+    counts.fill(0, 0, bin);
+    counts[bin] = stored - above;
     this.storedExtras = stored;
   }
 
@@ -465,8 +472,8 @@ export class GlobalSelector implements PositionSelector {
       // Full: the lower edge of the capacity-th best score's digit bin is reached by ≥ capacity
       // extras of the layers so far, so later positions scoring no higher can never get in.
       this.floor = digitFloor(boundaryDigit(this.digitCounts, extrasRoom).bin);
-      // Extras in lower bins are dropped once they are as many again as the pool holds.
-      if (this.storedExtras > 2 * extrasRoom + SCORE_DIGIT_BINS) this.cutPool(extrasRoom, false);
+      // Extras in lower bins are dropped once they are twice as many again as the pool holds.
+      if (this.storedExtras > 3 * extrasRoom + this.poolSlack) this.cutPool(extrasRoom, false);
     }
     for (const earlier of this.layers) this.trimDraws(earlier);
   }

@@ -96,32 +96,28 @@ function setFloat32(spectrum: Float32Array, k: number, first: Uint32Array): Ener
     keys = new Uint32Array(count);
     indices = new Uint32Array(count);
     collectKeysAtLeast(bits, bin << 15, keys, indices);
-    for (let j = 0; j < count; j++) {
-      const key = keys[j]!;
-      if (key >>> 15 === bin) second[key & 0x7fff]!++;
-    }
-    const refined = boundaryBin(second, 32768, k, above);
-    const t = (bin << 15) | refined.bin;
-    let left = k - refined.above;
-    let w = 0;
-    for (let j = 0; j < count; j++) {
-      const key = keys[j]!;
-      if (key > t || (key === t && left-- > 0)) {
-        keys[w] = key;
-        indices[w++] = indices[j]!;
+    // All of them are members when k covers the whole bin (a layer limited by the admission floor).
+    if (count > k) {
+      for (let j = 0; j < count; j++) {
+        const key = keys[j]!;
+        if (key >>> 15 === bin) second[key & 0x7fff]!++;
+      }
+      const refined = boundaryBin(second, 32768, k, above);
+      const t = (bin << 15) | refined.bin;
+      let left = k - refined.above;
+      let w = 0;
+      for (let j = 0; j < count; j++) {
+        const key = keys[j]!;
+        if (key > t || (key === t && left-- > 0)) {
+          keys[w] = key;
+          indices[w++] = indices[j]!;
+        }
       }
     }
   }
   // The keys are |H| as float32 bits: |H|·|H| is H² (exact in float64), read sequentially.
-  const magnitudes = new Float32Array(keys.buffer, keys.byteOffset, k);
   const energies = new Float64Array(k);
-  let worst = 0;
-  for (let r = 0; r < k; r++) {
-    const h = magnitudes[r]!;
-    energies[r] = h * h;
-    // The worst member: the lowest key, the last (highest index) of its ties.
-    if (keys[r]! <= keys[worst]!) worst = r;
-  }
+  const worst = squareMagnitudes(new Float32Array(keys.buffer, keys.byteOffset, k), keys, energies);
   const kept = count === k ? indices : indices.slice(0, k);
   return { indices: kept, energies, boundary: { energy: energies[worst]!, index: kept[worst]! } };
 }
@@ -141,6 +137,26 @@ function collectKeysAtLeast(bits: Uint32Array, lowest: number, keys: Uint32Array
       indices[c++] = i;
     }
   }
+}
+
+/**
+ * Writes |H|² of each magnitude to `energies`; returns the slot of the worst member: the lowest
+ * key (`keys`: the magnitudes' bits), the last (highest index) of its ties.
+ */
+function squareMagnitudes(magnitudes: Float32Array, keys: Uint32Array, energies: Float64Array): number {
+  const k = energies.length;
+  let worst = 0;
+  let worstKey = keys[0]!;
+  for (let r = 0; r < k; r++) {
+    const h = magnitudes[r]!;
+    energies[r] = h * h;
+    const key = keys[r]!;
+    if (key <= worstKey) {
+      worst = r;
+      worstKey = key;
+    }
+  }
+  return worst;
 }
 
 const doubleBits = new Float64Array(1);
@@ -167,6 +183,7 @@ function setFloat64(spectrum: Float64Array, k: number, first: Uint32Array): Ener
       indices[c++] = i;
     }
   }
+  if (count === k) return { indices, energies, boundary: worstOf(indices, energies) };
   const cut = cutTop(energies, count, k);
   let left = cut.quota;
   let w = 0;
@@ -184,4 +201,11 @@ function setFloat64(spectrum: Float64Array, k: number, first: Uint32Array): Ener
     energies: count === k ? energies : energies.slice(0, k),
     boundary: { energy: cut.value, index: last },
   };
+}
+
+/** The worst of a set in index order: the lowest energy, the last (highest index) of its ties. */
+function worstOf(indices: Uint32Array, energies: Float64Array): RankBoundary {
+  let worst = 0;
+  for (let r = 1; r < energies.length; r++) if (energies[r]! <= energies[worst]!) worst = r;
+  return { energy: energies[worst]!, index: indices[worst]! };
 }
