@@ -161,34 +161,17 @@ function keepAbove(indices: Uint32Array, energies: Float64Array, digits: Uint16A
 }
 
 /**
- * Flags, among a layer's extras in digit bin `bin` (flag slots from `at` on, in order), those
- * scoring exactly `s` with an energy above `tieEnergy` or equal to it among the first `tieLeft`.
+ * Appends the scores of the extras in digit bin `bin` to `scores`, and their slots among the
+ * extras to `slots`, from `at` on; returns the new end.
  */
-function markTies(energies: Float64Array, digits: Uint16Array, m: number, bin: number, divisor: number, s: number, tieEnergy: number, tieLeft: number, keep: Uint8Array, at: number): void {
-  let j = at;
+function gatherBin(energies: Float64Array, digits: Uint16Array, m: number, bin: number, divisor: number, scores: Float64Array, slots: Uint32Array, at: number): number {
   for (let r = 0; r < m; r++) {
-    if (digits[r] !== bin) continue;
-    const e = energies[r]!;
-    if (scoreOf(e, divisor) === s && (e > tieEnergy || (e === tieEnergy && tieLeft-- > 0))) keep[j] = 1;
-    j++;
+    if (digits[r] === bin) {
+      scores[at] = scoreOf(energies[r]!, divisor);
+      slots[at++] = r;
+    }
   }
-}
-
-/** Appends the scores of the extras in digit bin `bin` to `out` from `at`; returns the new end. */
-function gatherBinScores(energies: Float64Array, digits: Uint16Array, m: number, bin: number, divisor: number, out: Float64Array, at: number): number {
-  for (let r = 0; r < m; r++) if (digits[r] === bin) out[at++] = scoreOf(energies[r]!, divisor);
   return at;
-}
-
-/** The energies of the extras scoring exactly `s`, in index order. */
-function tiedEnergies(energies: Float64Array, digits: Uint16Array, m: number, bin: number, divisor: number, s: number): Float64Array {
-  let ties = 0;
-  for (let r = 0; r < m; r++) if (digits[r] === bin && scoreOf(energies[r]!, divisor) === s) ties++;
-  const tied = new Float64Array(ties);
-  if (ties === 0) return tied;
-  let t = 0;
-  for (let r = 0; r < m; r++) if (digits[r] === bin && scoreOf(energies[r]!, divisor) === s) tied[t++] = energies[r]!;
-  return tied;
 }
 
 /** Copies a layer's extras into arrays of their size once they fill less than half of them (frees the memory). */
@@ -287,10 +270,12 @@ export class GlobalSelector implements PositionSelector {
     const ends = new Uint32Array(exact ? layers.length : 0);
     if (exact) {
       const binScores = new Float64Array(counts[bin]!);
+      // Where each of them sits among its layer's extras.
+      const binSlots = new Uint32Array(binScores.length);
       let c = 0;
       for (let l = 0; l < layers.length; l++) {
         const layer = layers[l]!;
-        c = gatherBinScores(layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, this.divisorOf(layer), binScores, c);
+        c = gatherBin(layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, this.divisorOf(layer), binScores, binSlots, c);
         ends[l] = c;
       }
       const cut = cutTop(binScores, c, capacity - above);
@@ -306,17 +291,18 @@ export class GlobalSelector implements PositionSelector {
           else if (x === cut.value) ties++;
         }
         if (ties > 0 && remaining > 0) {
-          const layer = layers[l]!;
           // The first `remaining` ties at S in the layer's own order: energy descending, then index.
-          const divisor = this.divisorOf(layer);
-          let tieEnergy = -1;
-          let tieLeft = 0;
-          if (ties > remaining) {
-            const energyCut = cutTop(tiedEnergies(layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, divisor, cut.value), ties, remaining);
-            tieEnergy = energyCut.value;
-            tieLeft = energyCut.quota;
+          const energies = layers[l]!.extraEnergies;
+          const tied = new Float64Array(ties);
+          let t = 0;
+          for (let j = start; j < end; j++) if (binScores[j] === cut.value) tied[t++] = energies[binSlots[j]!]!;
+          const energyCut = ties > remaining ? cutTop(tied, ties, remaining) : { value: -1, quota: 0 };
+          let tieLeft = energyCut.quota;
+          for (let j = start; j < end; j++) {
+            if (binScores[j] !== cut.value) continue;
+            const e = energies[binSlots[j]!]!;
+            if (e > energyCut.value || (e === energyCut.value && tieLeft-- > 0)) keep[j] = 1;
           }
-          markTies(layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, divisor, cut.value, tieEnergy, tieLeft, keep, start);
           remaining -= Math.min(ties, remaining);
         }
         start = end;
