@@ -141,23 +141,67 @@ function scoreOf(energy: number, divisor: number): number {
   return divisor === 0 ? 0 : energy / divisor;
 }
 
-/**
- * Keeps the extras whose score digit is above `bin`, and those in it that `keep` flags (from slot
- * `at` on, one slot per extra in the bin, in order; all of them when `keep` is undefined); in
- * place, order kept. Returns how many.
- */
-function keepAbove(indices: Uint32Array, energies: Float64Array, digits: Uint16Array, m: number, bin: number, keep: Uint8Array | undefined, at: number): number {
+// The cut's loops, each a small function of its own: they run once per cut over up to millions of
+// entries, and a small function is compiled (on-stack replacement) soon after its loop starts.
+
+/** Keeps the extras whose score digit is ≥ `bin` (in place, order kept); returns how many. */
+function keepDigitsFrom(indices: Uint32Array, energies: Float64Array, digits: Uint16Array, m: number, bin: number): number {
   let w = 0;
-  let j = at;
   for (let r = 0; r < m; r++) {
     const d = digits[r]!;
-    if (d > bin || (d === bin && (keep === undefined || keep[j++] === 1))) {
+    if (d >= bin) {
       indices[w] = indices[r]!;
       energies[w] = energies[r]!;
       digits[w++] = d;
     }
   }
   return w;
+}
+
+/**
+ * Keeps the extras whose score digit is above `bin`, and those in it that `keep` flags (from slot
+ * `at` on, one slot per extra in the bin, in order); in place, order kept. Returns how many.
+ */
+function keepFlagged(indices: Uint32Array, energies: Float64Array, digits: Uint16Array, m: number, bin: number, keep: Uint8Array, at: number): number {
+  let w = 0;
+  let j = at;
+  for (let r = 0; r < m; r++) {
+    const d = digits[r]!;
+    if (d > bin || (d === bin && keep[j++] === 1)) {
+      indices[w] = indices[r]!;
+      energies[w] = energies[r]!;
+      digits[w++] = d;
+    }
+  }
+  return w;
+}
+
+/** Flags the scores[start, end) above `s`; returns how many equal it. */
+function flagAbove(scores: Float64Array, start: number, end: number, s: number, keep: Uint8Array): number {
+  let ties = 0;
+  for (let j = start; j < end; j++) {
+    const x = scores[j]!;
+    if (x > s) keep[j] = 1;
+    else if (x === s) ties++;
+  }
+  return ties;
+}
+
+/** The energies (read through `slots`) of the `ties` entries of scores[start, end) equal to `s`, in order. */
+function tiedEnergies(scores: Float64Array, slots: Uint32Array, start: number, end: number, s: number, energies: Float64Array, ties: number): Float64Array {
+  const tied = new Float64Array(ties);
+  let t = 0;
+  for (let j = start; j < end; j++) if (scores[j] === s) tied[t++] = energies[slots[j]!]!;
+  return tied;
+}
+
+/** Flags the entries of scores[start, end) equal to `s` whose energy is above `tieEnergy`, or equal to it among the first `tieLeft`. */
+function flagTies(scores: Float64Array, slots: Uint32Array, start: number, end: number, s: number, energies: Float64Array, tieEnergy: number, tieLeft: number, keep: Uint8Array): void {
+  for (let j = start; j < end; j++) {
+    if (scores[j] !== s) continue;
+    const e = energies[slots[j]!]!;
+    if (e > tieEnergy || (e === tieEnergy && tieLeft-- > 0)) keep[j] = 1;
+  }
 }
 
 /**
@@ -284,25 +328,13 @@ export class GlobalSelector implements PositionSelector {
       let start = 0;
       for (let l = 0; l < layers.length; l++) {
         const end = ends[l]!;
-        let ties = 0;
-        for (let j = start; j < end; j++) {
-          const x = binScores[j]!;
-          if (x > cut.value) keep[j] = 1;
-          else if (x === cut.value) ties++;
-        }
+        const ties = flagAbove(binScores, start, end, cut.value, keep);
         if (ties > 0 && remaining > 0) {
           // The first `remaining` ties at S in the layer's own order: energy descending, then index.
           const energies = layers[l]!.extraEnergies;
-          const tied = new Float64Array(ties);
-          let t = 0;
-          for (let j = start; j < end; j++) if (binScores[j] === cut.value) tied[t++] = energies[binSlots[j]!]!;
+          const tied = tiedEnergies(binScores, binSlots, start, end, cut.value, energies, ties);
           const energyCut = ties > remaining ? cutTop(tied, ties, remaining) : { value: -1, quota: 0 };
-          let tieLeft = energyCut.quota;
-          for (let j = start; j < end; j++) {
-            if (binScores[j] !== cut.value) continue;
-            const e = energies[binSlots[j]!]!;
-            if (e > energyCut.value || (e === energyCut.value && tieLeft-- > 0)) keep[j] = 1;
-          }
+          flagTies(binScores, binSlots, start, end, cut.value, energies, energyCut.value, energyCut.quota, keep);
           remaining -= Math.min(ties, remaining);
         }
         start = end;
@@ -311,7 +343,10 @@ export class GlobalSelector implements PositionSelector {
     let stored = 0;
     for (let l = 0; l < layers.length; l++) {
       const layer = layers[l]!;
-      layer.extraCount = keepAbove(layer.extraIndices, layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, keep, exact && l > 0 ? ends[l - 1]! : 0);
+      layer.extraCount =
+        keep === undefined
+          ? keepDigitsFrom(layer.extraIndices, layer.extraEnergies, layer.extraDigits, layer.extraCount, bin)
+          : keepFlagged(layer.extraIndices, layer.extraEnergies, layer.extraDigits, layer.extraCount, bin, keep, l > 0 ? ends[l - 1]! : 0);
       stored += layer.extraCount;
       shrinkExtras(layer);
     }
