@@ -93,33 +93,48 @@ function setFloat32(spectrum: Float32Array, k: number, first: Uint32Array): Ener
     }
   } else {
     count = above + inBin;
-    keys = new Uint32Array(count);
+    // The keys are needed only until the energies are computed: a buffer reused from layer to layer.
+    if (keyScratch.length < count) keyScratch = new Uint32Array(Math.max(count, Math.ceil(keyScratch.length * 1.25)));
+    keys = keyScratch;
     indices = new Uint32Array(count);
     collectKeysAtLeast(bits, bin << 15, keys, indices);
     // All of them are members when k covers the whole bin (a layer limited by the admission floor).
     if (count > k) {
-      for (let j = 0; j < count; j++) {
-        const key = keys[j]!;
-        if (key >>> 15 === bin) second[key & 0x7fff]!++;
-      }
+      countSecondDigits(keys, count, bin, second);
       const refined = boundaryBin(second, 32768, k, above);
-      const t = (bin << 15) | refined.bin;
-      let left = k - refined.above;
-      let w = 0;
-      for (let j = 0; j < count; j++) {
-        const key = keys[j]!;
-        if (key > t || (key === t && left-- > 0)) {
-          keys[w] = key;
-          indices[w++] = indices[j]!;
-        }
-      }
+      keepKeysFrom(keys, indices, count, (bin << 15) | refined.bin, k - refined.above);
     }
   }
   // The keys are |H| as float32 bits: |H|·|H| is H² (exact in float64), read sequentially.
   const energies = new Float64Array(k);
   const worst = squareMagnitudes(new Float32Array(keys.buffer, keys.byteOffset, k), keys, energies);
   const kept = count === k ? indices : indices.slice(0, k);
+  if (keyScratch.length > 1 << 22 && k < keyScratch.length / 4) keyScratch = new Uint32Array(0);
   return { indices: kept, energies, boundary: { energy: energies[worst]!, index: kept[worst]! } };
+}
+
+/** Collected keys of the current layer (float32 spectra), reused. */
+let keyScratch = new Uint32Array(0);
+
+/** Counts the second digit (15 low bits) of the keys[0, count) whose first digit is `bin`. */
+function countSecondDigits(keys: Uint32Array, count: number, bin: number, second: Uint32Array): void {
+  for (let j = 0; j < count; j++) {
+    const key = keys[j]!;
+    if (key >>> 15 === bin) second[key & 0x7fff]!++;
+  }
+}
+
+/** Keeps, in place and in order, the keys above `t` and the first `quota` equal to it, with their positions. */
+function keepKeysFrom(keys: Uint32Array, indices: Uint32Array, count: number, t: number, quota: number): void {
+  let left = quota;
+  let w = 0;
+  for (let j = 0; j < count; j++) {
+    const key = keys[j]!;
+    if (key > t || (key === t && left-- > 0)) {
+      keys[w] = key;
+      indices[w++] = indices[j]!;
+    }
+  }
 }
 
 /**
