@@ -1,3 +1,6 @@
+// Plan assembly as it was before the energy positions could arrive already in index order, kept verbatim
+// (imports aside) as the reference plans are compared with byte for byte (test/top-energy.test.ts,
+// test/global-pool.test.ts).
 import { orderByPosition } from '../src/radix-order';
 import type { PlannedLayer } from '../src/types';
 

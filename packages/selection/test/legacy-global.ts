@@ -1,3 +1,6 @@
+// The 'global' strategy as it was before the ranking worked on unordered sets (every layer's candidates ranked, merged into a sorted pool), kept verbatim
+// (imports aside) as the reference plans are compared with byte for byte (test/top-energy.test.ts,
+// test/global-pool.test.ts).
 import { largestRemainder } from '../src/allocate';
 import { assembleLayer } from './legacy-assemble';
 import { SelectionInputError, SelectionOptionError } from '../src/errors';

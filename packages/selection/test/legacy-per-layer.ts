@@ -1,3 +1,6 @@
+// The 'per-layer' strategy as it was before it used the top-k set (ranked top-k, positions sorted at assembly), kept verbatim
+// (imports aside) as the reference plans are compared with byte for byte (test/top-energy.test.ts,
+// test/global-pool.test.ts).
 import { assembleLayer } from './legacy-assemble';
 import { SelectionInputError } from '../src/errors';
 import { createRandom, layerStreamSeed } from '../src/random';
