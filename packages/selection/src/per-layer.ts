@@ -5,6 +5,7 @@ import { drawOutside, firstOutside, PermutationStream, type RankBoundary } from 
 import { referenceEnergyCount } from './reference-count';
 import type { PositionSelector, ScoredLayer } from './scored-layer';
 import { topEnergyPositions } from './top-energy';
+import { topEnergySet } from './top-energy-set';
 import type { PlannedLayer, ResolvedSelectionOptions } from './types';
 
 /**
@@ -35,23 +36,45 @@ export class PerLayerSelector implements PositionSelector {
       throw new SelectionInputError(layer.name, `perLayer ${count} exceeds the ${positions} positions available in layer '${layer.name}' (${layer.rows}×${layer.cols})`);
     }
     const cap = Math.floor(options.energyRatio * count);
-    const top = topEnergyPositions(layer.spectrum, cap, 'auto', layer.firstDigits);
     const threshold = options.energyThreshold;
-    const energyCount = threshold === undefined ? cap : referenceEnergyCount(top.energies, layer.totalEnergy, threshold, cap);
-    const boundary: RankBoundary | undefined = energyCount > 0 ? { energy: top.energies[energyCount - 1]!, index: top.indices[energyCount - 1]! } : undefined;
+    let energyIndices: Uint32Array;
+    let energyEnergies: Float64Array;
+    let boundary: RankBoundary | undefined;
+    if (threshold === undefined) {
+      // Exactly the top `cap`: their set is all the plan needs (its positions are listed ascending).
+      const top = topEnergySet(layer.spectrum, cap, layer.firstDigits);
+      energyIndices = top.indices;
+      energyEnergies = top.energies;
+      boundary = top.boundary;
+    } else {
+      // The reference rule's count comes from cumulative sums in rank order.
+      const top = topEnergyPositions(layer.spectrum, cap, 'auto', layer.firstDigits);
+      const energyCount = referenceEnergyCount(top.energies, layer.totalEnergy, threshold, cap);
+      energyIndices = top.indices.subarray(0, energyCount);
+      energyEnergies = top.energies.subarray(0, energyCount);
+      boundary = energyCount > 0 ? { energy: top.energies[energyCount - 1]!, index: top.indices[energyCount - 1]! } : undefined;
+    }
+    const randomCount = count - energyIndices.length;
     const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);
-    const draws = drawOutside(stream, layer.spectrum, boundary, count - energyCount);
-    const slots = firstOutside(draws, boundary, count - energyCount);
+    const draws = drawOutside(stream, layer.spectrum, boundary, randomCount);
+    const slots = firstOutside(draws, boundary, randomCount);
+    const randomIndices = new Uint32Array(randomCount);
+    const randomEnergies = new Float64Array(randomCount);
+    for (let r = 0; r < randomCount; r++) {
+      randomIndices[r] = draws.positions[slots[r]!]!;
+      randomEnergies[r] = draws.energies[slots[r]!]!;
+    }
     return assembleLayer({
-        name: layer.name,
-        rows: layer.rows,
-        cols: layer.cols,
-        fingerprint: layer.fingerprint,
-        totalEnergy: layer.totalEnergy,
-        energyIndices: top.indices.subarray(0, energyCount),
-        energyEnergies: top.energies.subarray(0, energyCount),
-        randomIndices: slots.map((s) => draws.positions[s]!),
-        randomEnergies: Float64Array.from(slots, (s) => draws.energies[s]!),
+      name: layer.name,
+      rows: layer.rows,
+      cols: layer.cols,
+      fingerprint: layer.fingerprint,
+      totalEnergy: layer.totalEnergy,
+      energyIndices,
+      energyEnergies,
+      energyAscending: threshold === undefined,
+      randomIndices,
+      randomEnergies,
     });
   }
 

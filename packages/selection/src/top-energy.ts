@@ -14,7 +14,7 @@ export interface RankedPositions {
 export type TopKMethod = 'auto' | 'heap' | 'histogram';
 
 /** Below this many positions a bounded heap is cheaper than the histograms (their bins alone are 384 KiB). */
-const HISTOGRAM_MIN_N = 65536;
+export const HISTOGRAM_MIN_N = 65536;
 
 /**
  * The `k` highest-energy positions of a spectrum (energy = H²), ordered by energy descending,
@@ -47,7 +47,7 @@ export function topEnergyPositions(spectrum: Float32Array | Float64Array, k: num
   return spectrum instanceof Float32Array ? topFloat32(spectrum, kept, histogram) : topFloat64(spectrum, kept, histogram);
 }
 
-function topByHeap(spectrum: Float32Array | Float64Array, kept: number): RankedPositions {
+export function topByHeap(spectrum: Float32Array | Float64Array, kept: number): RankedPositions {
   const n = spectrum.length;
   const heap = new RankedHeap(kept);
   for (let i = 0; i < kept; i++) {
@@ -80,7 +80,7 @@ function topByHeap(spectrum: Float32Array | Float64Array, kept: number): RankedP
  * higher bins (`above` more, on top of those already above) are fewer than `k` and with the bin
  * they reach `k`.
  */
-function boundaryBin(histogram: Uint32Array, bins: number, k: number, above: number): { bin: number; above: number } {
+export function boundaryBin(histogram: Uint32Array, bins: number, k: number, above: number): { bin: number; above: number } {
   let bin = bins - 1;
   for (; bin > 0; bin--) {
     const c = histogram[bin]!;
@@ -94,7 +94,7 @@ function boundaryBin(histogram: Uint32Array, bins: number, k: number, above: num
  * A crowded boundary bin is refined by one more counting pass when it holds more than this many
  * entries beyond k: the candidates to sort then stay ≤ k + this bound.
  */
-function crowded(binCount: number, k: number): boolean {
+export function crowded(binCount: number, k: number): boolean {
   return binCount > Math.max(65536, k);
 }
 
@@ -161,7 +161,7 @@ function topFloat32(spectrum: Float32Array, k: number, first: Uint32Array): Rank
   return { indices: count === k ? indices : indices.slice(0, k), energies };
 }
 
-function topFloat64(spectrum: Float64Array, k: number, first: Uint32Array): RankedPositions {
+export function topFloat64(spectrum: Float64Array, k: number, first: Uint32Array): RankedPositions {
   const n = spectrum.length;
   const pun = new Float64Array(1);
   const words = new Uint32Array(pun.buffer);
