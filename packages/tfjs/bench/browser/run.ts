@@ -171,6 +171,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
       const plans: PlanVariant[] = [
         { label: 'gather', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'gather' },
         { label: 'packed', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'packed' },
+        { label: 'mirrored', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'mirrored' },
       ];
       const result = await session.call('benchDhtOp', { backend: 'webgl', n, rows, budgetMs: options.budgetMs, rfftBudgetMs: 0, rfft: false, casMatMul: false, plans });
       report.layouts.push({ rows, n, result });
@@ -313,24 +314,28 @@ export function renderOpSection(r: BrowserBenchReport): string {
   return lines.join('\n');
 }
 
-/** The webgl pass layouts, old (gather) vs new (packed), on the whole model's DHT shapes. */
+/** The webgl pass layouts (gather, packed, mirrored — the kernel's) on the whole model's DHT shapes. */
 export function renderLayoutTable(r: BrowserBenchReport): string[] {
   if (r.layouts.length === 0) return [];
   const lines = [
     '',
     `webgl pass layout on the whole model's DHT shapes (same schedule, radices [${WEBGL_RADICES.join(', ')}]): \`gather\` is one`,
     'fragment per output reading 2p−1 values and 2(p−1) twiddles (13 fetches per output at radix 4);',
-    '`packed` (the kernel\'s layout) is one fragment per 2×2 texel, each fetch serving two rows and, on',
-    'these power-of-two lengths, two columns sharing a texel too; one twiddle fetch per texel, the other',
-    'powers by rotation in the shader (~2.75 fetches per output at radix 4, a quarter of the fragments).',
+    '`packed` is one fragment per 2×2 texel in natural order, each fetch serving two rows and, on these',
+    'power-of-two lengths, two columns sharing a texel too; one twiddle fetch per texel, the other powers',
+    'by rotation in the shader (~2.75 fetches per output at radix 4, a quarter of the fragments);',
+    '`mirrored` (the kernel\'s layout) is `packed` with the buffers between passes stored in mirrored pairs',
+    '(k, L − k), so one fetch per term serves the whole texel (1.25 fetches per output at radix 4 between',
+    'the first and the last pass, 2.25 in the last, which writes natural order).',
     '',
-    '| x | passes | gather | packed | gather / packed |',
-    '|---|---:|---:|---:|---:|',
+    '| x | passes | gather | packed | mirrored | packed / mirrored |',
+    '|---|---:|---:|---:|---:|---:|',
   ];
   for (const { rows, n, result } of r.layouts) {
     const g = result.plans['gather'];
     const p = result.plans['packed'];
-    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ratio(g, p)} |`);
+    const m = result.plans['mirrored'];
+    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ms(m)} | ${ratio(p, m)} |`);
   }
   return lines;
 }

@@ -131,12 +131,12 @@ for (const backend of ['webgl', 'webgpu'] as GpuBackendName[]) {
     });
 
     if (backend === 'webgl') {
-      it('both pass layouts (gather: one output per fragment, packed: a 2×2 texel per fragment) equal cpu', async () => {
+      it('every pass layout (gather: one output per fragment, packed: a 2×2 texel per fragment, mirrored: pairs between passes) equals cpu', async () => {
         await fc.assert(
           fc.asyncProperty(
             fc.oneof(lengths, fc.constantFrom(4099, 11008)),
             fc.integer({ min: 1, max: 5 }),
-            fc.constantFrom('gather' as const, 'packed' as const),
+            fc.constantFrom('gather' as const, 'packed' as const, 'mirrored' as const),
             fc.integer({ min: 0, max: 2 ** 31 - 1 }),
             async (n, rows, webglLayout, seed) => {
               const r = await ref.session.call('dhtPlanParity', { backend, shape: [rows, n], seed, bluesteinMinPrime: 11, webglLayout });

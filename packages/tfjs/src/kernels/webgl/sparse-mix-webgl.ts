@@ -29,7 +29,14 @@ import {
 import { groupTermsByCoefficient, groupTermsByOutput } from '../gpu-common/sparse-mix-tables';
 import { coefGradInputDims, mixInputDims } from '../gpu-common/sparse-mix-inputs';
 import { mixTableKey, PositionTableCache, type DataBackend } from '../gpu-common/position-table-cache';
-import { packedCoefGradProgram, packedMixProgram, packedTermProgram, type WebGLMixProgram as WebGLProgram } from './sparse-mix-packed-programs';
+import {
+  coefGradChunks,
+  packedChunkSumProgram,
+  packedCoefGradPartialProgram,
+  packedMixProgram,
+  packedTermProgram,
+  type WebGLMixProgram as WebGLProgram,
+} from './sparse-mix-packed-programs';
 
 /** Texture layout of the sparse-mix programs (see the module comment). */
 export type WebGLMixLayout = 'gather' | 'packed';
@@ -176,7 +183,10 @@ function createCoefGradKernelFunc(layout: WebGLMixLayout): KernelFunc {
           { shape: [m], dtype: 'float32', values: t.weight },
         ];
       });
-      return webgl.runWebGLProgram(packedCoefGradProgram(tokens, count), [x, dy, offsets, gatherScatter, weight], 'float32');
+      const partial = webgl.runWebGLProgram(packedCoefGradPartialProgram(tokens, count), [x, dy, offsets, gatherScatter, weight], 'float32');
+      const out = webgl.runWebGLProgram(packedChunkSumProgram(coefGradChunks(tokens), count), [partial], 'float32');
+      webgl.disposeIntermediateTensorInfo(partial);
+      return out;
     }
     const [offsets, gather, scatter, weight] = tables.get(webgl, mixTableKey('coef-gather', a, inDim, outDim, count), () => {
       const t = build();
