@@ -17,7 +17,8 @@
  * `--training-only`; and, printed without touching the docs, `--dht-only` (the webgl pass
  * layouts on the whole model's DHT shapes, ~1 min) and `--model-only[=webgl|webgpu]` (the
  * whole-model step with absolute kernel times); `--model-repeats=N` sets the whole-model rounds
- * (default 3).
+ * (default 3). cpu-time.ts measures the same DHT layouts and whole-model variants by the CPU
+ * time of the browser's processes, which a loaded machine disturbs less than wall time.
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -26,7 +27,7 @@ import { CHROMIUM_PATH, openBrowserSession, type BrowserSession } from '../../te
 import type { BenchDhtResult, GpuBackendName, PlanVariant, Timing } from '../../test/browser/harness/harness-api';
 import type { BrowserStepResult } from './training-step-async';
 import type { TrainingBenchApi } from './bench-page-entry';
-import { GATHER_MIX_SSH_VARIANT, GATHER_SSH_VARIANT, MODEL_SHAPE, type ModelStepRow } from './model-step';
+import { GATHER_MIX_SSH_VARIANT, PACKED_PASSES_SSH_VARIANT, MODEL_SHAPE, type ModelStepRow } from './model-step';
 import { updateDocSection } from '../doc-section';
 import { WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
 import { WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../src/kernels/webgpu/dht-webgpu';
@@ -351,7 +352,7 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
     'thread/fragment per output element reads the terms grouped on it (index tables built once per',
     'position set, grouped by output column for the forward and by input column for ∂L/∂x, uploaded',
     'once and cached on the backend), a small pass forms weight·c per term, and ∂L/∂c is one reduction',
-    'over the tokens per coefficient: 2 programs per mix direction (per-term weights, then the gather) and 1 for ∂L/∂c, plus the',
+    'over the tokens per coefficient (on webgl in chunks of 32 tokens, then a sum): 2 programs per mix direction (per-term weights, then the gather) and 1–2 for ∂L/∂c, plus the',
     'DHT passes; no UnsortedSegmentSum, no scatter, no atomics, no transpose of [T, d] activations.',
     'On webgl the programs run in tfjs\'s packed layout, as the DHT passes do: a fragment computes a',
     '2×2 block (two tokens × two output columns, or two coefficients over token pairs), so each fetch',
@@ -440,10 +441,10 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
     for (const { backend, rows } of r.model) {
       const lora = rows.find((x) => x.variant.startsWith('LoRA'));
       const ssh = rows.find((x) => x.variant === 'SSH');
-      const gather = rows.find((x) => x.variant === GATHER_SSH_VARIANT);
+      const packedPasses = rows.find((x) => x.variant === PACKED_PASSES_SSH_VARIANT);
       if (!lora || !ssh) continue;
       const gatherMix = rows.find((x) => x.variant === GATHER_MIX_SSH_VARIANT);
-      const before = gather ? ` (with the DHT passes in the \`gather\` layout, one output per fragment: ${(gather.ms / lora.ms).toFixed(2)}×)` : '';
+      const before = packedPasses ? ` (with the DHT passes in the \`packed\` layout, natural order between passes: ${(packedPasses.ms / lora.ms).toFixed(2)}×, mirrored / packed passes step ${(ssh.ms / packedPasses.ms).toFixed(2)}×)` : '';
       const beforeMix = gatherMix ? `; with the sparse-mix programs unpacked (\`gather\`): ${(gatherMix.ms / lora.ms).toFixed(2)}×, packed mix / unpacked mix step ${(ssh.ms / gatherMix.ms).toFixed(2)}×` : '';
       lines.push(`* ${backend}: ${(ssh.ms / lora.ms).toFixed(2)}×${before}${beforeMix}`);
     }

@@ -149,6 +149,26 @@ for (const backend of ['webgl', 'webgpu'] as GpuBackendName[]) {
       }, 300_000);
     }
 
+    if (backend === 'webgl') {
+      it('mirrored schedule: two passes, odd rows, radix-17/19/61 passes (twiddle powers from the table) equal cpu', async () => {
+        // 20 = 4·5 (first and last only), 18 = 2·3·3, 68 = 4·17, 122 = 2·61, 1292 = 4·17·19 (a middle pass with p > 16), 256, 34 = 2·17.
+        for (const [rows, n] of [
+          [4, 20],
+          [7, 18],
+          [3, 68],
+          [5, 122],
+          [2, 1292],
+          [3, 256],
+          [1, 34],
+        ] as Array<[number, number]>) {
+          const r = await ref.session.call('dhtPlanParity', { backend, shape: [rows, n], seed: rows * n, bluesteinMinPrime: 100, webglLayout: 'mirrored' });
+          expect(r.passes, `[${rows}, ${n}] runs as several passes`).toBeGreaterThan(1);
+          expect(r.leakedDataIds).toBe(0);
+          expect(withinTolerance(r, n), `mirrored [${rows}, ${n}]: max |gpu−cpu| ${r.maxAbsDiff} vs max |cpu| ${r.maxAbsRef}`).toBe(true);
+        }
+      }, 120_000);
+    }
+
     it('the kernel itself rejects a non-float32 input with a typed error naming the dtype', async () => {
       const message = await ref.session.call('kernelRejectsInt32', backend);
       expect(message).toMatch(/^SshDtypeError: .*float32, got int32/);
