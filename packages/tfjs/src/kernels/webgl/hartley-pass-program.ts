@@ -1,6 +1,7 @@
 /**
  * The WebGL programs of one Hartley pass (see ../gpu-common/hartley-pass-plan.ts for the
- * formula), in two texture layouts:
+ * formula), in two texture layouts (a third, `mirrored`, in ./mirrored-pass-program.ts
+ * builds on the packed one and is the kernel's default where the schedule allows):
  *
  * * `gather` — unpacked textures, one fragment per output element, 2p−1 reads of the
  *   previous buffer and p−1 twiddle pairs from the table (2p−1 + 2(p−1) fetches per output).

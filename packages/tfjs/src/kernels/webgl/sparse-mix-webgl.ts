@@ -7,8 +7,9 @@
  * - mix (forward, and ∂L/∂x through the gradient's transposed attributes): a small pass
  *   computes each grouped term's weight·c[coef] (E), then out[t, v] = Σ_{i in group v}
  *   E[i] · x[t, source[i]].
- * - coefficient gradient: one fragment per coefficient k, g[k] = Σ_{i in group k}
- *   weight[i] · Σ_t x[t, gather[i]] · dy[t, scatter[i]].
+ * - coefficient gradient: g[k] = Σ_{i in group k} weight[i] · Σ_t x[t, gather[i]] · dy[t, scatter[i]];
+ *   unpacked, one fragment per coefficient; packed, partial sums over chunks of tokens
+ *   (several texture rows of fragments instead of one) and then their sum.
  * Index tables are float32 textures holding exact integers (< 2^24; read with +0.5 before
  * the int conversion so that no texture path can truncate 3.0 to 2), uploaded once per
  * position set, direction and layout and cached on the backend.
