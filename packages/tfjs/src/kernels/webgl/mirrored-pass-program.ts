@@ -44,7 +44,7 @@ export function mirroredRole(index: number, count: number): MirroredPassRole {
 }
 
 /**
- * GLSL: lanes of element m (of a block of length ${lp}) in its mirrored pair texel: the
+ * GLSL: lanes of element m (of a block of length Lp) in its mirrored pair texel: the
  * second lane (y/w) for m ≥ Lp/2, else the first (x/z); and the texel column of the pair.
  */
 function pairGlsl(lp: number): string {
