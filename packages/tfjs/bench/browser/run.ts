@@ -300,8 +300,8 @@ export function renderOpSection(r: BrowserBenchReport): string {
   lines.push(
     '',
     `Long rows (x: [64, N]): radix of the passes. Defaults: webgl [${WEBGL_RADICES.join(', ')}], webgpu [${WEBGPU_RADICES.join(', ')}]`,
-    '(a webgl fragment computes a 2×2 texel from ~3 fetches per term, so a larger radix mostly adds',
-    'fetches; the webgpu butterfly computes p outputs per thread from 2p reads).',
+    '(webgl, mirrored passes: a fragment computes a 2×2 texel from one fetch per term between the first',
+    'and last passes, p + 1 fetches for 4 outputs; the webgpu butterfly computes p outputs per thread from 2p reads).',
     '',
     '| backend | N | radix 2 | radix 4 | radix 8 |',
     '|---|---:|---:|---:|---:|',
