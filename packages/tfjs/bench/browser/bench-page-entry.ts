@@ -8,7 +8,10 @@ import { installHarness } from '../../test/browser/harness/page-entry';
 import { dhtLastAxis } from '../../src/ops/dht';
 import type { StepCase } from '../training-step';
 import { benchTrainingStepAsync, type BrowserStepResult } from './training-step-async';
-import { benchModelStep, type ModelStepRow } from './model-step';
+import { benchModelStep, prepareModelVariants, type ModelStepRow, type ModelVariants } from './model-step';
+import { dhtWithPlan, gpuPlan } from '../../test/browser/harness/page-bench';
+import { seededValues } from '../../test/browser/harness/seeded-values';
+import type { PlanVariant } from '../../test/browser/harness/harness-api';
 
 export interface TrainingBenchApi {
   run(args: { backend: string; stepCase: StepCase; only?: string[] }): Promise<BrowserStepResult[]>;
@@ -19,6 +22,28 @@ export interface TrainingBenchApi {
    */
   runComposed(args: { backend: string; stepCase: StepCase; only: string[] }): Promise<BrowserStepResult[]>;
   model(args: { backend: string; repeats: number }): Promise<ModelStepRow[]>;
+  /**
+   * For cpu-time.ts: `steps` training steps of one whole-model variant (the variants are
+   * built and warmed up on the first call and kept until `disposeModels`); wall ms.
+   */
+  modelSteps(args: { backend: string; variant: string; steps: number }): Promise<number>;
+  /** The whole-model variants' names on `backend`. */
+  modelVariants(args: { backend: string }): Promise<string[]>;
+  disposeModels(): Promise<void>;
+  /** For cpu-time.ts: `runs` transforms of x [rows, n] with the schedule and layout of `plan`, one readback; wall ms. */
+  dhtRuns(args: { backend: string; n: number; rows: number; plan: PlanVariant; runs: number }): Promise<number>;
+}
+
+let prepared: { backend: string; models: ModelVariants } | null = null;
+
+async function preparedModels(backend: string): Promise<ModelVariants> {
+  await use(backend);
+  if (prepared !== null && prepared.backend !== backend) {
+    prepared.models.dispose();
+    prepared = null;
+  }
+  if (prepared === null) prepared = { backend, models: await prepareModelVariants() };
+  return prepared.models;
 }
 
 async function use(backend: string): Promise<void> {
@@ -46,6 +71,39 @@ const api: TrainingBenchApi = {
   async model({ backend, repeats }) {
     await use(backend);
     return benchModelStep(repeats);
+  },
+  async modelSteps({ backend, variant, steps }) {
+    const { variants, step } = await preparedModels(backend);
+    const found = variants.find(([name]) => name === variant);
+    if (found === undefined) throw new Error(`no whole-model variant '${variant}' on ${backend}`);
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await step(variant, found[1]);
+    return performance.now() - t0;
+  },
+  async modelVariants({ backend }) {
+    return (await preparedModels(backend)).variants.map(([name]) => name);
+  },
+  async disposeModels() {
+    prepared?.models.dispose();
+    prepared = null;
+  },
+  async dhtRuns({ backend, n, rows, plan: variant, runs }) {
+    await use(backend);
+    const { label: _label, webglLayout, ...options } = variant;
+    const plan = gpuPlan(backend, n, options);
+    const x = tf.tensor2d(seededValues(n, rows * n), [rows, n]);
+    tf.dispose(dhtWithPlan(backend, x as tf.Tensor2D, plan, webglLayout));
+    await x.data();
+    const t0 = performance.now();
+    let last: tf.Tensor | null = null;
+    for (let i = 0; i < runs; i++) {
+      if (last !== null) last.dispose();
+      last = dhtWithPlan(backend, x as tf.Tensor2D, plan, webglLayout);
+    }
+    await (last as tf.Tensor).data();
+    const ms = performance.now() - t0;
+    tf.dispose([x, last as tf.Tensor]);
+    return ms;
   },
 };
 

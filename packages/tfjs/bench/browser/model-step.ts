@@ -4,8 +4,8 @@
  * either nothing (body frozen), LoRA r = 8 or SSH (n = 1000 per layer); `trainOnBatch`
  * with Adam. The variants' steps alternate round by round (same machine load), median
  * per variant; peak = `tf.profile` peakBytes of one step. On webgl the SSH model also
- * runs with the DHT kernel's passes in the `gather` layout (one output per fragment, the
- * kernel before the packed layout) registered in place of the default, and with the
+ * runs with the DHT kernel's passes in the `packed` layout (natural order between passes,
+ * the kernel before the mirrored layout) registered in place of the default, and with the
  * sparse-mix programs in the `gather` layout (unpacked: tfjs converts the packed DHT output
  * for them), as the measured peers.
  */
@@ -52,15 +52,15 @@ async function kernelTimes(profile: { kernels: Array<{ name: string; kernelTimeM
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
-/** Label of the SSH row with the webgl DHT passes in the `gather` layout. */
-export const GATHER_SSH_VARIANT = 'SSH, webgl gather passes';
+/** Label of the SSH row with the webgl DHT passes in the `packed` layout (natural order between passes). */
+export const PACKED_PASSES_SSH_VARIANT = 'SSH, webgl packed passes';
 
-/** Runs `fn` with the webgl DHT kernel's passes in the `gather` layout, then restores the registered kernel. */
-async function withGatherPasses<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` with the webgl DHT kernel's passes in the `packed` layout, then restores the registered kernel. */
+async function withPackedPasses<T>(fn: () => Promise<T>): Promise<T> {
   const registered = tf.getKernel(DHT_KERNEL_NAME, 'webgl');
   if (registered === undefined) throw new Error(`${DHT_KERNEL_NAME} is not registered for webgl`);
   tf.unregisterKernel(DHT_KERNEL_NAME, 'webgl');
-  tf.registerKernel({ ...registered, kernelFunc: createDhtWebGLKernelFunc('gather') });
+  tf.registerKernel({ ...registered, kernelFunc: createDhtWebGLKernelFunc('packed') });
   try {
     return await fn();
   } finally {
@@ -91,7 +91,15 @@ async function withGatherMix<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
+/** The model variants of one backend, compiled and warmed up, with the step that trains one of them on the fixed batch. */
+export interface ModelVariants {
+  variants: Array<[string, tfl.LayersModel]>;
+  step(name: string, model: tfl.LayersModel): Promise<unknown>;
+  dispose(): void;
+}
+
+/** Builds, compiles and warms up every variant on the active backend. */
+export async function prepareModelVariants(): Promise<ModelVariants> {
   const { batch, seq, dim, classes } = MODEL_SHAPE;
   const x = tf.randomUniform([batch, seq, dim], -1, 1, 'float32', 1);
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d([0, 3, 5, 9], 'int32'), classes), 'float32'));
@@ -105,18 +113,30 @@ export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
     ['SSH', ssh.model],
   ];
   // The same SSH model (its weights keep training; the step's cost does not depend on their values).
-  if (tf.getBackend() === 'webgl') variants.push([GATHER_SSH_VARIANT, ssh.model], [GATHER_MIX_SSH_VARIANT, ssh.model]);
+  if (tf.getBackend() === 'webgl') variants.push([PACKED_PASSES_SSH_VARIANT, ssh.model], [GATHER_MIX_SSH_VARIANT, ssh.model]);
   const step = (name: string, model: tfl.LayersModel) =>
-    name === GATHER_SSH_VARIANT
-      ? withGatherPasses(() => model.trainOnBatch(x, y))
+    name === PACKED_PASSES_SSH_VARIANT
+      ? withPackedPasses(() => model.trainOnBatch(x, y))
       : name === GATHER_MIX_SSH_VARIANT
         ? withGatherMix(() => model.trainOnBatch(x, y))
         : model.trainOnBatch(x, y);
-  const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
   for (const [name, model] of variants) {
-    if (name !== GATHER_SSH_VARIANT && name !== GATHER_MIX_SSH_VARIANT) model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    if (name !== PACKED_PASSES_SSH_VARIANT && name !== GATHER_MIX_SSH_VARIANT) model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
     await step(name, model); // warm-up: shader compilation, optimizer slots, tables
   }
+  return {
+    variants,
+    step,
+    dispose: () => {
+      for (const model of new Set(variants.map(([, m]) => m))) model.dispose();
+      tf.dispose([x, y]);
+    },
+  };
+}
+
+export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
+  const { variants, step, dispose } = await prepareModelVariants();
+  const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
   for (let round = 0; round < repeats; round++) {
     for (const [name, model] of variants) {
       const t0 = performance.now();
@@ -132,7 +152,6 @@ export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
     const trainable = model.trainableWeights.reduce((a, w) => a + (w.shape as number[]).reduce((p, d) => p * d, 1), 0);
     rows.push({ variant: name, trainable, ms: median(times.get(name) as number[]), peakBytes: profile.peakBytes, kernels: await kernelTimes(profile as never) });
   }
-  for (const model of new Set(variants.map(([, m]) => m))) model.dispose();
-  tf.dispose([x, y]);
+  dispose();
   return rows;
 }

@@ -17,7 +17,8 @@
  * `--training-only`; and, printed without touching the docs, `--dht-only` (the webgl pass
  * layouts on the whole model's DHT shapes, ~1 min) and `--model-only[=webgl|webgpu]` (the
  * whole-model step with absolute kernel times); `--model-repeats=N` sets the whole-model rounds
- * (default 3).
+ * (default 3). cpu-time.ts measures the same DHT layouts and whole-model variants by the CPU
+ * time of the browser's processes, which a loaded machine disturbs less than wall time.
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -26,7 +27,7 @@ import { CHROMIUM_PATH, openBrowserSession, type BrowserSession } from '../../te
 import type { BenchDhtResult, GpuBackendName, PlanVariant, Timing } from '../../test/browser/harness/harness-api';
 import type { BrowserStepResult } from './training-step-async';
 import type { TrainingBenchApi } from './bench-page-entry';
-import { GATHER_MIX_SSH_VARIANT, GATHER_SSH_VARIANT, MODEL_SHAPE, type ModelStepRow } from './model-step';
+import { GATHER_MIX_SSH_VARIANT, PACKED_PASSES_SSH_VARIANT, MODEL_SHAPE, type ModelStepRow } from './model-step';
 import { updateDocSection } from '../doc-section';
 import { WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
 import { WEBGPU_BLUESTEIN_MIN_PRIME, WEBGPU_DIRECT_MAX_LENGTH, WEBGPU_RADICES } from '../../src/kernels/webgpu/dht-webgpu';
@@ -171,6 +172,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
       const plans: PlanVariant[] = [
         { label: 'gather', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'gather' },
         { label: 'packed', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'packed' },
+        { label: 'mirrored', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices, webglLayout: 'mirrored' },
       ];
       const result = await session.call('benchDhtOp', { backend: 'webgl', n, rows, budgetMs: options.budgetMs, rfftBudgetMs: 0, rfft: false, casMatMul: false, plans });
       report.layouts.push({ rows, n, result });
@@ -245,7 +247,8 @@ export function renderOpSection(r: BrowserBenchReport): string {
     'order (natural order in and out), one shader program per pass, ping-pong textures (webgl) or storage',
     'buffers (webgpu), float32 cos/sin tables computed in float64 and uploaded once per length, no CPU round',
     "trip. webgl works on tfjs's packed textures (one fragment per 2×2 texel, fetches shared by its two",
-    'rows and, when the pass allows, its two columns; twiddle powers by rotation); webgpu runs radix ≤ 16',
+    'rows and its two columns — for even N the buffers between passes hold mirrored pairs (k, L − k), which read',
+    'the same inputs; twiddle powers by rotation); webgpu runs radix ≤ 16',
     'as butterflies (one thread per p outputs sharing 2p reads). Any N works in O(N log N): factors 8/4/2/3/5/7',
     `as passes; prime factors from ${WEBGL_BLUESTEIN_MIN_PRIME} up (webgl; ${WEBGPU_BLUESTEIN_MIN_PRIME} on webgpu) as one Bluestein stage — length-Q DHTs`,
     'by a real-arithmetic chirp convolution of 7-smooth length M ≥ 2Q−1 on the same passes (4099: Q = 4099;',
@@ -298,8 +301,8 @@ export function renderOpSection(r: BrowserBenchReport): string {
   lines.push(
     '',
     `Long rows (x: [64, N]): radix of the passes. Defaults: webgl [${WEBGL_RADICES.join(', ')}], webgpu [${WEBGPU_RADICES.join(', ')}]`,
-    '(a webgl fragment computes a 2×2 texel from ~3 fetches per term, so a larger radix mostly adds',
-    'fetches; the webgpu butterfly computes p outputs per thread from 2p reads).',
+    '(webgl, mirrored passes: a fragment computes a 2×2 texel from one fetch per term between the first',
+    'and last passes, p + 1 fetches for 4 outputs; the webgpu butterfly computes p outputs per thread from 2p reads).',
     '',
     '| backend | N | radix 2 | radix 4 | radix 8 |',
     '|---|---:|---:|---:|---:|',
@@ -313,24 +316,28 @@ export function renderOpSection(r: BrowserBenchReport): string {
   return lines.join('\n');
 }
 
-/** The webgl pass layouts, old (gather) vs new (packed), on the whole model's DHT shapes. */
+/** The webgl pass layouts (gather, packed, mirrored — the kernel's) on the whole model's DHT shapes. */
 export function renderLayoutTable(r: BrowserBenchReport): string[] {
   if (r.layouts.length === 0) return [];
   const lines = [
     '',
     `webgl pass layout on the whole model's DHT shapes (same schedule, radices [${WEBGL_RADICES.join(', ')}]): \`gather\` is one`,
     'fragment per output reading 2p−1 values and 2(p−1) twiddles (13 fetches per output at radix 4);',
-    '`packed` (the kernel\'s layout) is one fragment per 2×2 texel, each fetch serving two rows and, on',
-    'these power-of-two lengths, two columns sharing a texel too; one twiddle fetch per texel, the other',
-    'powers by rotation in the shader (~2.75 fetches per output at radix 4, a quarter of the fragments).',
+    '`packed` is one fragment per 2×2 texel in natural order, each fetch serving two rows and, on these',
+    'power-of-two lengths, two columns sharing a texel too; one twiddle fetch per texel, the other powers',
+    'by rotation in the shader (~2.75 fetches per output at radix 4, a quarter of the fragments);',
+    '`mirrored` (the kernel\'s layout) is `packed` with the buffers between passes stored in mirrored pairs',
+    '(k, L − k), so one fetch per term serves the whole texel (1.25 fetches per output at radix 4 between',
+    'the first and the last pass, 2.25 in the last, which writes natural order).',
     '',
-    '| x | passes | gather | packed | gather / packed |',
-    '|---|---:|---:|---:|---:|',
+    '| x | passes | gather | packed | mirrored | packed / mirrored |',
+    '|---|---:|---:|---:|---:|---:|',
   ];
   for (const { rows, n, result } of r.layouts) {
     const g = result.plans['gather'];
     const p = result.plans['packed'];
-    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ratio(g, p)} |`);
+    const m = result.plans['mirrored'];
+    lines.push(`| [${rows}, ${n}] | ${p.passes} | ${ms(g)} | ${ms(p)} | ${ms(m)} | ${ratio(p, m)} |`);
   }
   return lines;
 }
@@ -346,7 +353,7 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
     'thread/fragment per output element reads the terms grouped on it (index tables built once per',
     'position set, grouped by output column for the forward and by input column for ∂L/∂x, uploaded',
     'once and cached on the backend), a small pass forms weight·c per term, and ∂L/∂c is one reduction',
-    'over the tokens per coefficient: 2 programs per mix direction (per-term weights, then the gather) and 1 for ∂L/∂c, plus the',
+    'over the tokens per coefficient (on webgl in chunks of 32 tokens, then a sum): 2 programs per mix direction (per-term weights, then the gather) and 1–2 for ∂L/∂c, plus the',
     'DHT passes; no UnsortedSegmentSum, no scatter, no atomics, no transpose of [T, d] activations.',
     'On webgl the programs run in tfjs\'s packed layout, as the DHT passes do: a fragment computes a',
     '2×2 block (two tokens × two output columns, or two coefficients over token pairs), so each fetch',
@@ -435,10 +442,10 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
     for (const { backend, rows } of r.model) {
       const lora = rows.find((x) => x.variant.startsWith('LoRA'));
       const ssh = rows.find((x) => x.variant === 'SSH');
-      const gather = rows.find((x) => x.variant === GATHER_SSH_VARIANT);
+      const packedPasses = rows.find((x) => x.variant === PACKED_PASSES_SSH_VARIANT);
       if (!lora || !ssh) continue;
       const gatherMix = rows.find((x) => x.variant === GATHER_MIX_SSH_VARIANT);
-      const before = gather ? ` (with the DHT passes in the \`gather\` layout, one output per fragment: ${(gather.ms / lora.ms).toFixed(2)}×)` : '';
+      const before = packedPasses ? ` (with the DHT passes in the \`packed\` layout, natural order between passes: ${(packedPasses.ms / lora.ms).toFixed(2)}×, mirrored / packed passes step ${(ssh.ms / packedPasses.ms).toFixed(2)}×)` : '';
       const beforeMix = gatherMix ? `; with the sparse-mix programs unpacked (\`gather\`): ${(gatherMix.ms / lora.ms).toFixed(2)}×, packed mix / unpacked mix step ${(ssh.ms / gatherMix.ms).toFixed(2)}×` : '';
       lines.push(`* ${backend}: ${(ssh.ms / lora.ms).toFixed(2)}×${before}${beforeMix}`);
     }

@@ -131,12 +131,12 @@ for (const backend of ['webgl', 'webgpu'] as GpuBackendName[]) {
     });
 
     if (backend === 'webgl') {
-      it('both pass layouts (gather: one output per fragment, packed: a 2×2 texel per fragment) equal cpu', async () => {
+      it('every pass layout (gather: one output per fragment, packed: a 2×2 texel per fragment, mirrored: pairs between passes) equals cpu', async () => {
         await fc.assert(
           fc.asyncProperty(
             fc.oneof(lengths, fc.constantFrom(4099, 11008)),
             fc.integer({ min: 1, max: 5 }),
-            fc.constantFrom('gather' as const, 'packed' as const),
+            fc.constantFrom('gather' as const, 'packed' as const, 'mirrored' as const),
             fc.integer({ min: 0, max: 2 ** 31 - 1 }),
             async (n, rows, webglLayout, seed) => {
               const r = await ref.session.call('dhtPlanParity', { backend, shape: [rows, n], seed, bluesteinMinPrime: 11, webglLayout });
@@ -147,6 +147,26 @@ for (const backend of ['webgl', 'webgpu'] as GpuBackendName[]) {
           propertyOptions(16, 0x5eed0007),
         );
       }, 300_000);
+    }
+
+    if (backend === 'webgl') {
+      it('mirrored schedule: two passes, odd rows, radix-17/19/61 passes (twiddle powers from the table) equal cpu', async () => {
+        // 20 = 4·5 (first and last only), 18 = 2·3·3, 68 = 4·17, 122 = 2·61, 1292 = 4·17·19 (a middle pass with p > 16), 256, 34 = 2·17.
+        for (const [rows, n] of [
+          [4, 20],
+          [7, 18],
+          [3, 68],
+          [5, 122],
+          [2, 1292],
+          [3, 256],
+          [1, 34],
+        ] as Array<[number, number]>) {
+          const r = await ref.session.call('dhtPlanParity', { backend, shape: [rows, n], seed: rows * n, bluesteinMinPrime: 100, webglLayout: 'mirrored' });
+          expect(r.passes, `[${rows}, ${n}] runs as several passes`).toBeGreaterThan(1);
+          expect(r.leakedDataIds).toBe(0);
+          expect(withinTolerance(r, n), `mirrored [${rows}, ${n}]: max |gpu−cpu| ${r.maxAbsDiff} vs max |cpu| ${r.maxAbsRef}`).toBe(true);
+        }
+      }, 120_000);
     }
 
     it('the kernel itself rejects a non-float32 input with a typed error naming the dtype', async () => {

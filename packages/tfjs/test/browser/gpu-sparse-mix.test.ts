@@ -56,6 +56,15 @@ for (const backend of ['webgl', 'webgpu'] as GpuBackendName[]) {
       }
     }, 60_000);
 
+    it('∂/∂c over several token chunks with an odd token count and an odd chunk count (T = 67, 3 chunks of 32; T = 64, 2 chunks)', async () => {
+      for (const tokens of [67, 64]) {
+        const r = await ref.session.call('sparseMixParity', { backend, tokens, inDim: 9, outSize: 11, count: 13, termsPerCoefficient: 2, seed: tokens });
+        for (const key of ['y', 'dx', 'dc'] as const) {
+          expect(withinTolerance(r[key], tokens * 13, 1e-5), `T=${tokens} ${key}: ${r[key].maxAbsDiff} vs ${r[key].maxAbsRef}`).toBe(true);
+        }
+      }
+    }, 60_000);
+
     it('handles a layer-sized position set (768→3072, n = 1000, true-2D grouping, 64 tokens)', async () => {
       const r = await ref.session.call('sparseMixParity', { backend, tokens: 64, inDim: 768, outSize: 3072, count: 1000, termsPerCoefficient: 4, seed: 7 });
       for (const key of ['y', 'dx', 'dc'] as const) {

@@ -12,6 +12,7 @@ import { planGpuDht, type GpuDhtPlan } from '../gpu-common/bluestein-stage';
 import { dhtInputDims } from '../gpu-common/dht-inputs';
 import { clearWebGLBluesteinTables, runWebGLBluestein } from './bluestein-webgl';
 import { createWebGLPassProgram, type WebGLPassLayout, type WebGLPassProgram } from './hartley-pass-program';
+import { createMirroredPassProgram, mirroredRole, supportsMirroredSchedule } from './mirrored-pass-program';
 import { BackendTableCache, type TableBackend } from '../gpu-common/backend-table-cache';
 
 /**
@@ -36,11 +37,15 @@ export const WEBGL_RADICES: readonly number[] = [4, 2, 3, 5, 7];
 export const WEBGL_BLUESTEIN_MIN_PRIME = 100;
 
 /**
- * Texture layout of the passes (./hartley-pass-program.ts): `packed` computes a 2×2 block
- * of outputs per fragment from shared fetches; `gather` (one output per fragment) is kept
- * as the measured peer in `bench/browser` and as a second implementation in the tests.
+ * Texture layout of the passes (./hartley-pass-program.ts, ./mirrored-pass-program.ts):
+ * `mirrored` keeps the buffers between passes in mirrored pairs (one fetch per term for a
+ * 2×2 texel; schedules it cannot run — odd N, one direct pass, the Bluestein stage — run the
+ * `packed` passes); `packed` computes a 2×2 block of outputs per fragment in natural order
+ * (3 fetches per term); `gather` (one output per fragment) is the unpacked program. The
+ * other two are kept as the measured peers in `bench/browser` and as second
+ * implementations in the tests.
  */
-export const WEBGL_PASS_LAYOUT: WebGLPassLayout = 'packed';
+export const WEBGL_PASS_LAYOUT: WebGLPassLayout = 'mirrored';
 
 /** The MathBackendWebGL members this kernel uses. */
 interface WebGLBackendLike extends TableBackend {
@@ -49,7 +54,7 @@ interface WebGLBackendLike extends TableBackend {
 }
 
 // One cache per layout: a table first uploaded unpacked would be re-packed on every packed pass.
-const twiddles: Record<WebGLPassLayout, BackendTableCache> = {
+const twiddles: Record<'gather' | 'packed', BackendTableCache> = {
   gather: new BackendTableCache((n) => ({ shape: [n, 2], values: twiddleTable(n) })),
   packed: new BackendTableCache((n) => ({ shape: [n, 2], values: twiddleTable(n) })),
 };
@@ -85,9 +90,10 @@ export function runWebGLHartley(
     current = runWebGLBluestein(backend, x2d, plan.bluestein, last < 0 ? scale : 1, (input, convPlan) => runWebGLHartley(backend, input, 1, convPlan, layout));
     if (last < 0) return current;
   }
-  const table = twiddles[layout].get(backend, n);
+  const table = twiddles[layout === 'gather' ? 'gather' : 'packed'].get(backend, n);
+  const mirrored = layout === 'mirrored' && supportsMirroredSchedule(plan);
   plan.passes.forEach((pass, i) => {
-    const program = createWebGLPassProgram(rows, n, pass, layout);
+    const program = mirrored ? createMirroredPassProgram(rows, n, pass, mirroredRole(i, plan.passes.length)) : createWebGLPassProgram(rows, n, pass, layout);
     const next = backend.runWebGLProgram(program, [current, table], 'float32', [[i === last ? scale : 1]]);
     if (current !== x2d) backend.disposeIntermediateTensorInfo(current);
     current = next;

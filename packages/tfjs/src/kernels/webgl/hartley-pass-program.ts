@@ -1,6 +1,7 @@
 /**
  * The WebGL programs of one Hartley pass (see ../gpu-common/hartley-pass-plan.ts for the
- * formula), in two texture layouts:
+ * formula), in two texture layouts (a third, `mirrored`, in ./mirrored-pass-program.ts
+ * builds on the packed one and is the kernel's default where the schedule allows):
  *
  * * `gather` — unpacked textures, one fragment per output element, 2p−1 reads of the
  *   previous buffer and p−1 twiddle pairs from the table (2p−1 + 2(p−1) fetches per output).
@@ -35,14 +36,21 @@ export interface WebGLPassProgram {
  * kernel: the rotated powers' float32 error grows with p (at p = 61 as large as a whole
  * Bluestein stage's, at 509 5× that).
  */
-const MAX_ROTATED_POWERS = 15;
+export const MAX_ROTATED_POWERS = 15;
 
-/** Texture layout of the pass programs (see the module comment). */
-export type WebGLPassLayout = 'gather' | 'packed';
+/**
+ * Texture layout of the pass programs (see the module comment; `mirrored` in
+ * ./mirrored-pass-program.ts: packed, with the intermediate buffers in mirrored pairs).
+ */
+export type WebGLPassLayout = 'gather' | 'packed' | 'mirrored';
 
-/** Builds the pass program of `layout`. Inputs: `A` the previous buffer [rows, N], `Tw` the twiddle table [N, 2]. */
+/**
+ * Builds the pass program of `layout` ('gather' or 'packed'; the `mirrored` schedule's
+ * programs come from ./mirrored-pass-program.ts). Inputs: `A` the previous buffer
+ * [rows, N], `Tw` the twiddle table [N, 2].
+ */
 export function createWebGLPassProgram(rows: number, n: number, pass: HartleyPass, layout: WebGLPassLayout = 'gather'): WebGLPassProgram {
-  return layout === 'packed' ? createPackedPassProgram(rows, n, pass) : createGatherPassProgram(rows, n, pass);
+  return layout === 'gather' ? createGatherPassProgram(rows, n, pass) : createPackedPassProgram(rows, n, pass);
 }
 
 /** One fragment per output element (unpacked `A`, `Tw` and output). */
@@ -90,7 +98,7 @@ function createGatherPassProgram(rows: number, n: number, pass: HartleyPass): We
  * (x, z) for even c, (y, w) for odd c); (cos, sin) of 2π·t/N from the packed twiddle table, whose
  * rows t and t+1 share a texel (t even: .xy, odd: .zw); complex rotation of a by b.
  */
-const PACKED_READERS_GLSL = `
+export const PACKED_READERS_GLSL = `
     vec2 pairA(int row, int c) {
       vec4 t = getA(row, c);
       return (c & 1) == 0 ? t.xz : t.yw;
@@ -164,7 +172,7 @@ function createPackedPassProgram(rows: number, n: number, pass: HartleyPass): We
 }
 
 /** cos/sin of 2π/L (L even) as GLSL float literals, exact at the half and quarter turn. */
-function unitRoot(l: number): [string, string] {
+export function unitRoot(l: number): [string, string] {
   const literal = (v: number) => (Number.isInteger(v) ? `${v}.0` : v.toPrecision(9));
   if (l === 2) return ['-1.0', '0.0'];
   if (l === 4) return ['0.0', '1.0'];
@@ -251,14 +259,14 @@ function createPairedPassProgram(rows: number, n: number, pass: HartleyPass): We
  * Writes a packed 2×2 texel scaled; the second row's lanes are 0 past the last row, because
  * tfjs's packed matMul multiplies padding lanes and a stale value there would leak into sums.
  */
-function packedResult(texel: string, rows: number): string {
+export function packedResult(texel: string, rows: number): string {
   return `vec4 result = ${texel} * scale;
       if (row + 1 >= ${rows}) { result.zw = vec2(0.0); }
       setOutput(result);`;
 }
 
 /** The program object of a packed pass: packed `A` and `Tw` in, packed [rows, n] out. */
-function packedPassProgram(rows: number, n: number, userCode: string): WebGLPassProgram {
+export function packedPassProgram(rows: number, n: number, userCode: string): WebGLPassProgram {
   return {
     variableNames: ['A', 'Tw'],
     outputShape: [rows, n],

@@ -7,8 +7,9 @@
  * - mix (forward, and ∂L/∂x through the gradient's transposed attributes): a small pass
  *   computes each grouped term's weight·c[coef] (E), then out[t, v] = Σ_{i in group v}
  *   E[i] · x[t, source[i]].
- * - coefficient gradient: one fragment per coefficient k, g[k] = Σ_{i in group k}
- *   weight[i] · Σ_t x[t, gather[i]] · dy[t, scatter[i]].
+ * - coefficient gradient: g[k] = Σ_{i in group k} weight[i] · Σ_t x[t, gather[i]] · dy[t, scatter[i]];
+ *   unpacked, one fragment per coefficient; packed, partial sums over chunks of tokens
+ *   (several texture rows of fragments instead of one) and then their sum.
  * Index tables are float32 textures holding exact integers (< 2^24; read with +0.5 before
  * the int conversion so that no texture path can truncate 3.0 to 2), uploaded once per
  * position set, direction and layout and cached on the backend.
@@ -29,7 +30,14 @@ import {
 import { groupTermsByCoefficient, groupTermsByOutput } from '../gpu-common/sparse-mix-tables';
 import { coefGradInputDims, mixInputDims } from '../gpu-common/sparse-mix-inputs';
 import { mixTableKey, PositionTableCache, type DataBackend } from '../gpu-common/position-table-cache';
-import { packedCoefGradProgram, packedMixProgram, packedTermProgram, type WebGLMixProgram as WebGLProgram } from './sparse-mix-packed-programs';
+import {
+  coefGradChunks,
+  packedChunkSumProgram,
+  packedCoefGradPartialProgram,
+  packedMixProgram,
+  packedTermProgram,
+  type WebGLMixProgram as WebGLProgram,
+} from './sparse-mix-packed-programs';
 
 /** Texture layout of the sparse-mix programs (see the module comment). */
 export type WebGLMixLayout = 'gather' | 'packed';
@@ -176,7 +184,10 @@ function createCoefGradKernelFunc(layout: WebGLMixLayout): KernelFunc {
           { shape: [m], dtype: 'float32', values: t.weight },
         ];
       });
-      return webgl.runWebGLProgram(packedCoefGradProgram(tokens, count), [x, dy, offsets, gatherScatter, weight], 'float32');
+      const partial = webgl.runWebGLProgram(packedCoefGradPartialProgram(tokens, count), [x, dy, offsets, gatherScatter, weight], 'float32');
+      const out = webgl.runWebGLProgram(packedChunkSumProgram(coefGradChunks(tokens), count), [partial], 'float32');
+      webgl.disposeIntermediateTensorInfo(partial);
+      return out;
     }
     const [offsets, gather, scatter, weight] = tables.get(webgl, mixTableKey('coef-gather', a, inDim, outDim, count), () => {
       const t = build();

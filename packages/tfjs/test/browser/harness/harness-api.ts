@@ -39,7 +39,7 @@ export interface DhtPlanParityArgs {
   /** Prime factors from this value up go through the Bluestein stage (Infinity: never). */
   bluesteinMinPrime: number;
   /** Texture layout of the webgl passes (default: the kernel's); ignored on webgpu. */
-  webglLayout?: 'gather' | 'packed';
+  webglLayout?: 'gather' | 'packed' | 'mirrored';
 }
 
 export interface DhtMatMulParityArgs {
@@ -129,7 +129,7 @@ export interface PlanVariant {
   /** Prime factors from this value up go through the Bluestein stage (default: the backend's). */
   bluesteinMinPrime?: number;
   /** Texture layout of the webgl passes (default: the kernel's); ignored on webgpu. */
-  webglLayout?: 'gather' | 'packed';
+  webglLayout?: 'gather' | 'packed' | 'mirrored';
 }
 
 export interface Timing {
