@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Sums the JSON reports in .test-reports/ into `N passed, N failed`: vitest's, and the Python
-// bridge's (`{ tool: 'python-unittest', passed, failed }`, written by python/run_tests.py).
+// bridge's (`{ tool: 'python-unittest', passed, failed }`, written by python/run_tests.py) and the
+// typecheck's (`{ tool: 'typecheck', passed: 0, failed: 0 | 1 }`, written by tools/run-tests.mjs).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ export function summarize(root) {
     if (!file.endsWith('.json')) continue;
     const report = JSON.parse(readFileSync(resolve(dir, file), 'utf8'));
     packages.push(file.replace(/\.json$/, ''));
-    if (report.tool === 'python-unittest') {
+    if (report.tool === 'python-unittest' || report.tool === 'typecheck') {
       passed += report.passed ?? 0;
       failed += report.failed ?? 0;
       continue;
