@@ -20,7 +20,7 @@ export interface MethodEntry {
   family: 'head' | 'full' | 'lora' | 'fourierft' | 'ssh';
   spec: MethodSpec;
   /**
-   * `main`: the issue's grid, which the target checks and the plot use. `ablation`: what we
+   * `main`: the benchmark grid, which the target checks and the plot use. `ablation`: what we
    * tried beyond it (α, initialisation, a larger n), reported in a table of its own.
    */
   group: 'main' | 'ablation';
@@ -32,7 +32,7 @@ export interface MethodEntry {
 export const SPECTRAL_ALPHA = 300;
 
 /**
- * The grid of the issue: head only, full FT, LoRA r ∈ {1,2,4,8}, FourierFT at n and 4n,
+ * The benchmark grid: head only, full FT, LoRA r ∈ {1,2,4,8}, FourierFT at n and 4n,
  * SSH at n (per-layer and global, energyRatio ∈ {0, 0.5, 1}). `lrs` gives each family's
  * candidate learning rates; every family gets the same number.
  */

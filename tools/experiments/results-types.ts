@@ -15,7 +15,7 @@ export interface MethodResult {
   id: string;
   label: string;
   family: string;
-  /** `main` (the issue's grid: target checks, plot) or `ablation` (what we tried beyond it). */
+  /** `main` (the benchmark grid: target checks, plot) or `ablation` (what we tried beyond it). */
   group: 'main' | 'ablation';
   adapterParameters: number;
   trainableParameters: number;

@@ -33,7 +33,7 @@ export class FftJsDht {
   }
 }
 
-/** The fft.js 2D column of the issue: its 1D DHT over rows, a transpose, rows again. */
+/** The fft.js 2D column of the benchmark table: its 1D DHT over rows, a transpose, rows again. */
 export function fftJs2d(data: RealArray, rows: number, cols: number, rowFft: FftJsDht, colFft: FftJsDht, tmp: RealArray, out: RealArray): void {
   for (let r = 0; r < rows; r++) rowFft.transform(data, r * cols, tmp, r * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = tmp[r * cols + c]!;

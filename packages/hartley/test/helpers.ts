@@ -13,7 +13,7 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return den === 0 ? Math.sqrt(num) : Math.sqrt(num / den);
 }
 
-/** Tolerances of the issue: float64 ≤ 1e-12 relative, float32 outputs ≤ 1e-5. */
+/** The package's accuracy targets: float64 ≤ 1e-12 relative, float32 outputs ≤ 1e-5. */
 export function tolerance(x: RealArray): number {
   return x instanceof Float32Array ? 1e-5 : 1e-12;
 }

@@ -143,7 +143,7 @@ async function main(): Promise<void> {
         `The machine is shared (2 cores), so compare ratios within a table, not absolute times across runs.` +
         (backend === 'wasm' ? ` T = ${tokens} tokens, as in the cpu table.` : '') +
         (backend === 'cpu' && tokens !== 4096
-          ? ` T = ${tokens} tokens instead of the issue's 4096: on this shared 2-core machine tfjs-backend-cpu's pure-JS matMul runs at ~0.1 GFLOP/s (256×768×768 takes 0.7–2.9 s), so T = 4096 would take the better part of an hour per table (set SSH_BENCH_TOKENS=4096 to reproduce at full size). Fewer tokens favour the methods whose cost does not grow with T (FourierFT's ΔW materialisation, SSH dense).`
+          ? ` T = ${tokens} tokens instead of a full-size 4096: on this shared 2-core machine tfjs-backend-cpu's pure-JS matMul runs at ~0.1 GFLOP/s (256×768×768 takes 0.7–2.9 s), so T = 4096 would take the better part of an hour per table (set SSH_BENCH_TOKENS=4096 to reproduce at full size). Fewer tokens favour the methods whose cost does not grow with T (FourierFT's ΔW materialisation, SSH dense).`
           : ''),
       '',
       `One training step = forward + backward + Adam update of the adapter parameters with loss mean(y²); the frozen step is the frozen layer's forward + loss alone. ` +

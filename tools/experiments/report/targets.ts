@@ -1,5 +1,5 @@
 /**
- * The issue's three targets, evaluated from the numbers (never asserted): each check says
+ * The experiments' three targets, evaluated from the numbers (never asserted): each check says
  * whether it holds and by how much.
  */
 import type { MethodResult, TaskResult } from '../results-types';
