@@ -4,7 +4,7 @@ import { SelectionInputError, SelectionOptionError } from './errors';
 import { createRandom, layerStreamSeed } from './random';
 import { drawOutside, firstOutside, PermutationStream, prefixHolding, type Draws, type RankBoundary } from './random-positions';
 import type { PositionSelector, ScoredLayer } from './scored-layer';
-import { countEnergiesAtLeast } from './energy-keys';
+import { countEnergiesAtLeast, energyWords, FIRST_DIGIT_BINS, HI } from './energy-keys';
 import { boundaryDigit, countScoreDigits, digitFloor, SCORE_DIGIT_BINS } from './score-digits';
 import { cutTop } from './top-cut';
 import { topEnergySet, type EnergySet } from './top-energy-set';
@@ -63,6 +63,50 @@ function lowestAdmissibleEnergy(score: GlobalScore, floor: number, totalEnergy: 
   const divisor = score === 'relative-energy' ? totalEnergy : totalEnergy / positions;
   const lowest = floor * divisor * (1 - 1e-9);
   return lowest > 1e-280 ? lowest : 0;
+}
+
+const lowerEdge32 = new Float32Array(1);
+const lowerEdge32Bits = new Uint32Array(lowerEdge32.buffer);
+
+/**
+ * A floor for a layer from the pool's score-digit counts and the layer's own key histogram
+ * together: the lower edge F of the highest score-digit bin s such that the pool's extras in bins
+ * ≥ s, plus the layer's positions certain to score ≥ F beyond its reserved ones, are at least
+ * `capacity`. Those all outrank any position of the layer scoring below F, so such a position can
+ * never be among the pool's capacity best, nor among the best of any later (smaller) capacity.
+ * Each key bin's entries score at least the score of the bin's lowest energy (division rounds
+ * monotonically), whose digit is taken. Undefined when no bin reaches `capacity` or every score is 0.
+ */
+function combinedFloor(poolDigits: Uint32Array, layer: ScoredLayer, score: GlobalScore, capacity: number, reserved: number, maxExtras: number): number | undefined {
+  const firstDigits = layer.firstDigits!;
+  const positions = layer.rows * layer.cols;
+  if (!(layer.totalEnergy > 0) || maxExtras <= 0) return undefined;
+  const divisor = score === 'energy' ? 1 : score === 'relative-energy' ? layer.totalEnergy : layer.totalEnergy / positions;
+  const float32 = layer.spectrum instanceof Float32Array;
+  // certain[s]: the layer's positions whose score is certainly in digit bin s or above, counted at s.
+  const certain = new Uint32Array(SCORE_DIGIT_BINS);
+  for (let b = 1; b < FIRST_DIGIT_BINS; b++) {
+    const c = firstDigits[b]!;
+    if (c === 0) continue;
+    let lowest: number;
+    if (float32) {
+      lowerEdge32Bits[0] = b << 15;
+      const h = lowerEdge32[0]!;
+      lowest = h * h;
+    } else {
+      lowest = digitFloor(b);
+    }
+    const s = energyWords(score === 'energy' ? lowest : lowest / divisor)[HI]! >>> 15;
+    certain[s]! += c;
+  }
+  let pool = 0;
+  let own = 0;
+  for (let s = SCORE_DIGIT_BINS - 1; s > 0; s--) {
+    pool += poolDigits[s]!;
+    own += certain[s]!;
+    if (pool + Math.min(maxExtras, Math.max(0, own - reserved)) >= capacity) return digitFloor(s);
+  }
+  return undefined;
 }
 
 /** The worst (energy lowest, then index highest) of a layer's stored candidates: the boundary of its current top set. */
@@ -382,14 +426,24 @@ export class GlobalSelector implements PositionSelector {
    * into it. `kept` then shrinks to minPerLayer + an upper bound (from the energy histogram) on the
    * positions above the floor — exactly what cutting the pool would leave of the layer at most,
    * so the plan is the same, but the positions beyond are never collected nor stored.
+   *
+   * `poolDigits` ({@link poolDigits}, read before {@link accept} of any later layer; only on the
+   * thread that owns the selector): the pool's score-digit counts, which with the layer's own
+   * histogram give a tighter floor — the pool together with this layer's best positions fills the
+   * capacity sooner than the pool alone (see `combinedFloor`).
    */
-  static prepare(layer: ScoredLayer, options: ResolvedSelectionOptions, floor?: number): LayerEvidence {
+  static prepare(layer: ScoredLayer, options: ResolvedSelectionOptions, admission?: number, poolDigits?: Uint32Array): LayerEvidence {
     const budget = options.budget!;
     const positions = layer.rows * layer.cols;
     const minPerLayer = options.minPerLayer ?? 0;
     const layerCap = Math.min(positions, options.maxPerLayer ?? positions);
     const extrasRoom = Math.max(0, budget - minPerLayer * (layer.ordinal + 1));
     let kept = Math.max(0, Math.min(layerCap, minPerLayer + extrasRoom));
+    let floor = admission;
+    if (poolDigits !== undefined && layer.firstDigits !== undefined && kept > minPerLayer) {
+      const combined = combinedFloor(poolDigits, layer, options.score!, extrasRoom, minPerLayer, kept - minPerLayer);
+      if (combined !== undefined && (floor === undefined || combined > floor)) floor = combined;
+    }
     if (floor !== undefined && layer.firstDigits !== undefined && kept > minPerLayer) {
       const lowest = lowestAdmissibleEnergy(options.score!, floor, layer.totalEnergy, positions);
       const above = lowest === Infinity ? 0 : countEnergiesAtLeast(layer.spectrum, layer.firstDigits, lowest);
@@ -412,6 +466,14 @@ export class GlobalSelector implements PositionSelector {
     const capacity = this.budget - (this.options.minPerLayer ?? 0) * (ordinal + 1);
     if (capacity <= 0) return undefined;
     return this.floor;
+  }
+
+  /**
+   * The pool's current score-digit counts (a live view: valid until the next {@link accept}), for
+   * {@link prepare} on the same thread.
+   */
+  poolDigits(): Uint32Array {
+    return this.digitCounts;
   }
 
   add(layer: ScoredLayer): void {

@@ -15,10 +15,11 @@ export type PreparedLayer = { readonly kind: 'global'; readonly evidence: LayerE
  * Everything of one layer that depends on that layer alone — finiteness check and fingerprint (one
  * pass), 2D DHT, total energy and key histogram (one pass), top-k and random draws — so that it
  * can run on any thread; the result is a pure function of the layer, its ordinal, the options and
- * (global) the admission floor of the pool, which only trims candidates that could never be chosen.
+ * (global) the admission floor of the pool, which only trims candidates that could never be chosen
+ * (and, on the thread that owns the pool, its score-digit counts, which trim more).
  * The layer's shape must have been checked.
  */
-export function prepareLayer(layer: LayerInput, ordinal: number, floor: number | undefined, options: ResolvedSelectionOptions, workspace: SpectrumWorkspace, observer?: SelectionObserver): PreparedLayer {
+export function prepareLayer(layer: LayerInput, ordinal: number, floor: number | undefined, options: ResolvedSelectionOptions, workspace: SpectrumWorkspace, observer?: SelectionObserver, poolDigits?: Uint32Array): PreparedLayer {
   const { name, rows, cols, weights } = layer;
   const fingerprint = observe(observer, 'check', () => fingerprintFiniteWeights(name, weights, rows, cols));
   const scored = observe(observer, 'dht', (): ScoredLayer => {
@@ -30,7 +31,7 @@ export function prepareLayer(layer: LayerInput, ordinal: number, floor: number |
   return observe(observer, 'rank', (): PreparedLayer =>
     options.strategy === 'per-layer'
       ? { kind: 'per-layer', planned: PerLayerSelector.prepare(scored, options) }
-      : { kind: 'global', evidence: GlobalSelector.prepare(scored, options, floor) },
+      : { kind: 'global', evidence: GlobalSelector.prepare(scored, options, floor, poolDigits) },
   );
 }
 

@@ -39,9 +39,15 @@ let scratch = new Float64Array(0);
  */
 export function countScoreDigits(score: GlobalScore, energies: Float64Array, totalEnergy: number, positions: number, digits: Uint16Array, counts: Uint32Array): void {
   const m = digits.length;
-  if (scratch.length < m) scratch = new Float64Array(m);
-  writeScores(score, energies, 0, m, totalEnergy, positions, scratch);
-  const words = new Uint32Array(scratch.buffer, 0, 2 * m);
+  let words: Uint32Array;
+  if (score === 'energy') {
+    // The score is the energy itself: its digits are read in place, nothing is copied.
+    words = new Uint32Array(energies.buffer, energies.byteOffset, 2 * m);
+  } else {
+    if (scratch.length < m) scratch = new Float64Array(m);
+    writeScores(score, energies, 0, m, totalEnergy, positions, scratch);
+    words = new Uint32Array(scratch.buffer, 0, 2 * m);
+  }
   for (let r = 0; r < m; r++) {
     const d = words[2 * r + HI]! >>> 15;
     digits[r] = d;

@@ -89,7 +89,7 @@ export async function runSelection(layers: LayerSource, options: SelectionOption
       });
     } else {
       if (pool !== null) await pool.drain();
-      accept(prepareLayer(layer, ordinal, global?.admissionFloor(ordinal), resolved, workspace, observer), name);
+      accept(prepareLayer(layer, ordinal, global?.admissionFloor(ordinal), resolved, workspace, observer, global?.poolDigits()), name);
     }
   };
   try {

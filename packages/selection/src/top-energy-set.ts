@@ -93,25 +93,42 @@ function setFloat32(spectrum: Float32Array, k: number, first: Uint32Array): Ener
     }
   } else {
     count = above + inBin;
-    // The keys are needed only until the energies are computed: a buffer reused from layer to layer.
-    if (keyScratch.length < count) keyScratch = new Uint32Array(Math.max(count, Math.ceil(keyScratch.length * 1.25)));
+    // Keys and positions are needed only until the set is cut: buffers reused from layer to layer.
+    if (keyScratch.length < count) {
+      const grown = Math.max(count, Math.ceil(keyScratch.length * 1.25));
+      keyScratch = new Uint32Array(grown);
+      indexScratch = new Uint32Array(grown);
+    }
     keys = keyScratch;
-    indices = new Uint32Array(count);
+    indices = indexScratch;
     collectKeysAtLeast(bits, bin << 15, keys, indices);
     // All of them are members when k covers the whole bin (a layer limited by the admission floor).
     if (count > k) {
       countSecondDigits(keys, count, bin, second);
       const refined = boundaryBin(second, 32768, k, above);
-      keepKeysFrom(keys, indices, count, (bin << 15) | refined.bin, k - refined.above);
+      const energies = new Float64Array(k);
+      const worst = keepSquaresFrom(keys, new Float32Array(keys.buffer, keys.byteOffset, count), indices, count, (bin << 15) | refined.bin, k - refined.above, energies);
+      return finishSet(indices.slice(0, k), energies, worst);
     }
+    indices = indices.slice(0, k);
   }
   // The keys are |H| as float32 bits: |H|·|H| is H² (exact in float64), read sequentially.
   const energies = new Float64Array(k);
   const worst = squareMagnitudes(new Float32Array(keys.buffer, keys.byteOffset, k), keys, energies);
-  const kept = count === k ? indices : indices.slice(0, k);
-  if (keyScratch.length > 1 << 22 && k < keyScratch.length / 4) keyScratch = new Uint32Array(0);
-  return { indices: kept, energies, boundary: { energy: energies[worst]!, index: kept[worst]! } };
+  return finishSet(indices, energies, worst);
 }
+
+/** The set of `indices` (exactly k) with its energies and worst slot; lets go of large scratch buffers a smaller layer no longer needs. */
+function finishSet(indices: Uint32Array, energies: Float64Array, worst: number): EnergySet {
+  if (keyScratch.length > 1 << 22 && indices.length < keyScratch.length / 4) {
+    keyScratch = new Uint32Array(0);
+    indexScratch = new Uint32Array(0);
+  }
+  return { indices, energies, boundary: { energy: energies[worst]!, index: indices[worst]! } };
+}
+
+/** Positions collected with {@link keyScratch}, reused. */
+let indexScratch = new Uint32Array(0);
 
 /** Collected keys of the current layer (float32 spectra), reused. */
 let keyScratch = new Uint32Array(0);
@@ -124,34 +141,95 @@ function countSecondDigits(keys: Uint32Array, count: number, bin: number, second
   }
 }
 
-/** Keeps, in place and in order, the keys above `t` and the first `quota` equal to it, with their positions. */
-function keepKeysFrom(keys: Uint32Array, indices: Uint32Array, count: number, t: number, quota: number): void {
+/**
+ * Keeps, in order, the keys above `t` and the first `quota` equal to it: their positions moved
+ * down in place, |H|² of each written to `energies` (the keys are |H| as float32 bits, read
+ * through `magnitudes`) — the cut and the energies in one pass. Returns the slot of the worst
+ * member, as {@link squareMagnitudes} does.
+ */
+function keepSquaresFrom(keys: Uint32Array, magnitudes: Float32Array, indices: Uint32Array, count: number, t: number, quota: number, energies: Float64Array): number {
   let left = quota;
   let w = 0;
+  let worst = 0;
+  let worstKey = 0x7fffffff;
   for (let j = 0; j < count; j++) {
     const key = keys[j]!;
     if (key > t || (key === t && left-- > 0)) {
-      keys[w] = key;
-      indices[w++] = indices[j]!;
+      const h = magnitudes[j]!;
+      energies[w] = h * h;
+      indices[w] = indices[j]!;
+      if (key <= worstKey) {
+        worst = w;
+        worstKey = key;
+      }
+      w++;
     }
   }
+  return worst;
 }
 
 /**
  * Copies the keys ≥ `lowest` of `bits` (masked to 31 bits) and their positions, in index order, to
- * `keys` and `indices` (long enough for all of them). A small function of its own: the hottest loop
- * of the ranking, one compare per position, compiled with nothing else around it.
+ * `keys` and `indices` (long enough for all of them); returns how many. A small function of its
+ * own: the hottest loop of the ranking, one compare per position, compiled with nothing else
+ * around it. Eight positions per iteration: their loads are independent of the stores before them,
+ * which a one-at-a-time loop (its store index `c` carried from compare to compare) serialises.
  */
-function collectKeysAtLeast(bits: Uint32Array, lowest: number, keys: Uint32Array, indices: Uint32Array): void {
+function collectKeysAtLeast(bits: Uint32Array, lowest: number, keys: Uint32Array, indices: Uint32Array): number {
   const n = bits.length;
+  const whole = n - (n & 7);
   let c = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i < whole; i += 8) {
+    const k0 = bits[i]! & 0x7fffffff;
+    const k1 = bits[i + 1]! & 0x7fffffff;
+    const k2 = bits[i + 2]! & 0x7fffffff;
+    const k3 = bits[i + 3]! & 0x7fffffff;
+    const k4 = bits[i + 4]! & 0x7fffffff;
+    const k5 = bits[i + 5]! & 0x7fffffff;
+    const k6 = bits[i + 6]! & 0x7fffffff;
+    const k7 = bits[i + 7]! & 0x7fffffff;
+    if (k0 >= lowest) {
+      keys[c] = k0;
+      indices[c++] = i;
+    }
+    if (k1 >= lowest) {
+      keys[c] = k1;
+      indices[c++] = i + 1;
+    }
+    if (k2 >= lowest) {
+      keys[c] = k2;
+      indices[c++] = i + 2;
+    }
+    if (k3 >= lowest) {
+      keys[c] = k3;
+      indices[c++] = i + 3;
+    }
+    if (k4 >= lowest) {
+      keys[c] = k4;
+      indices[c++] = i + 4;
+    }
+    if (k5 >= lowest) {
+      keys[c] = k5;
+      indices[c++] = i + 5;
+    }
+    if (k6 >= lowest) {
+      keys[c] = k6;
+      indices[c++] = i + 6;
+    }
+    if (k7 >= lowest) {
+      keys[c] = k7;
+      indices[c++] = i + 7;
+    }
+  }
+  for (; i < n; i++) {
     const key = bits[i]! & 0x7fffffff;
     if (key >= lowest) {
       keys[c] = key;
       indices[c++] = i;
     }
   }
+  return c;
 }
 
 /**

@@ -253,6 +253,11 @@ export class GlobalSelector implements PositionSelector {
     return this.poolScores[capacity - 1];
   }
 
+  /** The ranked pool has no score-digit counts: `prepare` gets none (and would ignore them). */
+  poolDigits(): Uint32Array | undefined {
+    return undefined;
+  }
+
   add(layer: ScoredLayer): void {
     this.accept(GlobalSelector.prepare(layer, this.options));
   }
