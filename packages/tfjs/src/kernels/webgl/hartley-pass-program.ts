@@ -191,32 +191,10 @@ function createPairedPassProgram(rows: number, n: number, pass: HartleyPass): We
   const [cosStep, sinStep] = unitRoot(l);
   // The powers u0 = w0^i, u1 = w1^i of term i: by rotation, or for large p from the table
   // (m0 = k·i mod L, m1 = (k+1)·i mod L) — see MAX_ROTATED_POWERS.
-  const rotated = p <= MAX_ROTATED_POWERS + 1;
-  const advanceBefore = rotated
-    ? ''
-    : `m0 += k;
-        if (m0 >= ${l}) { m0 -= ${l}; }
-        m1 += k + 1;
-        if (m1 >= ${l}) { m1 -= ${l}; }
-        u0 = root(m0 * ${r});
-        u1 = root(m1 * ${r});`;
-  const advanceAfter = rotated ? `u0 = rotate(u0, w0);
-        u1 = rotate(u1, w1);` : '';
+  const { before: advanceBefore, after: advanceAfter } = twiddlePowersGlsl(p, l, r, 'k', 'k + 1');
   const body =
     lp === 1
-      ? `
-      int base = j;
-      vec2 a = pairA(row, base);
-      vec2 acc0 = a;
-      vec2 acc1 = a;
-      for (int i = 1; i < ${p}; i++) {
-        ${advanceBefore}
-        base += ${r};
-        a = pairA(row, base);
-        acc0 += (u0.x + u0.y) * a;
-        acc1 += (u1.x + u1.y) * a;
-        ${advanceAfter}
-      }`
+      ? naturalTermLoopGlsl(p, r, advanceBefore, advanceAfter)
       : `
       int kp = k - (k / ${lp}) * ${lp};
       // kp is even: (k+1) mod Lp = kp + 1 (same texel); the mirrored reads are kn0 (even) and kn1 (odd).
@@ -253,6 +231,46 @@ function createPairedPassProgram(rows: number, n: number, pass: HartleyPass): We
     }
   `;
   return packedPassProgram(rows, n, userCode);
+}
+
+/**
+ * The twiddle powers u0 = w0^i, u1 = w1^i of a fragment's two outputs (indices `k0`, `k1`, GLSL
+ * expressions) in a term loop: rotation by w0, w1 after each term for p ≤ MAX_ROTATED_POWERS + 1,
+ * else one table read per term before it (m0 = k0·i mod L, m1 = k1·i mod L; rotation error grows
+ * with p). Shared by the packed and mirrored pass programs.
+ */
+export function twiddlePowersGlsl(p: number, l: number, r: number, k0: string, k1: string): { before: string; after: string } {
+  if (p <= MAX_ROTATED_POWERS + 1) return { before: '', after: 'u0 = rotate(u0, w0);\n        u1 = rotate(u1, w1);' };
+  return {
+    before: `m0 += ${k0};
+        if (m0 >= ${l}) { m0 -= ${l}; }
+        m1 += ${k1};
+        if (m1 >= ${l}) { m1 -= ${l}; }
+        u0 = root(m0 * ${r});
+        u1 = root(m1 * ${r});`,
+    after: '',
+  };
+}
+
+/**
+ * The term loop of a first pass (Lp = 1) over tfjs's natural packed layout: term i of both
+ * outputs is the single element j + R·i, weighted by cas = cos + sin of each output's power.
+ * Shared by the packed and mirrored pass programs.
+ */
+export function naturalTermLoopGlsl(p: number, r: number, before: string, after: string): string {
+  return `
+      int base = j;
+      vec2 a = pairA(row, base);
+      vec2 acc0 = a;
+      vec2 acc1 = a;
+      for (int i = 1; i < ${p}; i++) {
+        ${before}
+        base += ${r};
+        a = pairA(row, base);
+        acc0 += (u0.x + u0.y) * a;
+        acc1 += (u1.x + u1.y) * a;
+        ${after}
+      }`;
 }
 
 /**

@@ -24,7 +24,7 @@
  * in the last, against 2.75 for the packed passes.
  */
 import type { HartleyPass, HartleyPassPlan } from '../gpu-common/hartley-pass-plan';
-import { MAX_ROTATED_POWERS, PACKED_READERS_GLSL, packedPassProgram, packedResult, unitRoot, type WebGLPassProgram } from './hartley-pass-program';
+import { naturalTermLoopGlsl, PACKED_READERS_GLSL, packedPassProgram, packedResult, twiddlePowersGlsl, unitRoot, type WebGLPassProgram } from './hartley-pass-program';
 
 /** Where a pass sits in the mirrored schedule: what layout it reads and writes. */
 export type MirroredPassRole = 'first' | 'middle' | 'last';
@@ -61,30 +61,13 @@ function pairGlsl(lp: number): string {
 }
 
 /**
- * The twiddle powers of the two outputs k0, k1 of a term loop: rotation by w0, w1 for
- * small p, or one table read per term for large p (see MAX_ROTATED_POWERS).
- */
-function powers(p: number, l: number, r: number): { before: string; after: string } {
-  if (p <= MAX_ROTATED_POWERS + 1) return { before: '', after: 'u0 = rotate(u0, w0);\n        u1 = rotate(u1, w1);' };
-  return {
-    before: `m0 += k0;
-        if (m0 >= ${l}) { m0 -= ${l}; }
-        m1 += k1;
-        if (m1 >= ${l}) { m1 -= ${l}; }
-        u0 = root(m0 * ${r});
-        u1 = root(m1 * ${r});`,
-    after: '',
-  };
-}
-
-/**
  * Builds the program of one pass of the mirrored schedule. Inputs: `A` the previous buffer
  * [rows, N] (natural packed layout for the first pass, mirrored pairs otherwise), `Tw` the
  * twiddle table [N, 2]; output [rows, N] (mirrored pairs, natural order for the last pass).
  */
 export function createMirroredPassProgram(rows: number, n: number, pass: HartleyPass, role: MirroredPassRole): WebGLPassProgram {
   const { radix: p, inLength: lp, outLength: l, stride: r } = pass;
-  const { before, after } = powers(p, l, r);
+  const { before, after } = twiddlePowersGlsl(p, l, r, 'k0', 'k1');
   // Outputs of the fragment: k0, k1 of block j and their twiddles w0, w1 = cas angle 2π·k/L.
   const outputs =
     role === 'last'
@@ -105,20 +88,8 @@ export function createMirroredPassProgram(rows: number, n: number, pass: Hartley
       vec2 w1 = e == 0 ? vec2(-1.0, 0.0) : vec2(w0.x, -w0.y);`;
   let body: string;
   if (role === 'first') {
-    // Lp = 1: term i of both outputs is the single element j + R·i (natural layout), cas = cos + sin.
-    body = `
-      int c = j;
-      vec2 a = pairA(row, c);
-      vec2 acc0 = a;
-      vec2 acc1 = a;
-      for (int i = 1; i < ${p}; i++) {
-        ${before}
-        c += ${r};
-        a = pairA(row, c);
-        acc0 += (u0.x + u0.y) * a;
-        acc1 += (u1.x + u1.y) * a;
-        ${after}
-      }`;
+    // Lp = 1: the input is tfjs's natural packed layout, as for the packed passes.
+    body = naturalTermLoopGlsl(p, r, before, after);
   } else {
     // Element kp = k mod Lp of sub-transform i and its mirror kn; second lane when ≥ Lp/2.
     const laneFlags = (k: string, s: string) => `
