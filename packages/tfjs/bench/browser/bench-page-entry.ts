@@ -12,6 +12,8 @@ import { benchModelStep, prepareModelVariants, type ModelStepRow, type ModelVari
 import { dhtWithPlan, gpuPlan } from '../../test/browser/harness/page-bench';
 import { seededValues } from '../../test/browser/harness/seeded-values';
 import type { PlanVariant } from '../../test/browser/harness/harness-api';
+import { PASS_COST_SHAPE, runPassCost, type PassCostVariant } from './pass-cost';
+import { disposeAdapterLayers, prepareAdapterLayers, runAdapterWork, type AdapterWork } from './adapter-work';
 
 export interface TrainingBenchApi {
   run(args: { backend: string; stepCase: StepCase; only?: string[] }): Promise<BrowserStepResult[]>;
@@ -32,9 +34,14 @@ export interface TrainingBenchApi {
   disposeModels(): Promise<void>;
   /** For cpu-time.ts: `runs` transforms of x [rows, n] with the schedule and layout of `plan`, one readback; wall ms. */
   dhtRuns(args: { backend: string; n: number; rows: number; plan: PlanVariant; runs: number }): Promise<number>;
+  /** For cpu-time.ts: `runs` steps' worth of one adapter's own kernels on the whole model's shapes (adapter-work.ts), one readback; wall ms. */
+  adapterRuns(args: { backend: string; work: AdapterWork; runs: number }): Promise<number>;
+  /** For cpu-time.ts: `runs` webgl passes of a pass-cost shader (pass-cost.ts) over [512, 1024]; wall ms. */
+  passCostRuns(args: { variant: PassCostVariant; runs: number }): Promise<number>;
 }
 
 let prepared: { backend: string; models: ModelVariants } | null = null;
+let adapterLayers: { backend: string; layers: ReturnType<typeof prepareAdapterLayers> } | null = null;
 
 async function preparedModels(backend: string): Promise<ModelVariants> {
   await use(backend);
@@ -104,6 +111,33 @@ const api: TrainingBenchApi = {
     const ms = performance.now() - t0;
     tf.dispose([x, last as tf.Tensor]);
     return ms;
+  },
+  async adapterRuns({ backend, work, runs }) {
+    await use(backend);
+    if (adapterLayers !== null && adapterLayers.backend !== backend) {
+      disposeAdapterLayers(adapterLayers.layers);
+      adapterLayers = null;
+    }
+    // Built and uploaded once per backend (the first call is the warm-up that cpu-time.ts discards).
+    adapterLayers ??= { backend, layers: prepareAdapterLayers() };
+    const { layers } = adapterLayers;
+    const t0 = performance.now();
+    for (let i = 0; i < runs; i++) {
+      const out = runAdapterWork(work, layers);
+      // Wait for the GPU once per step, as a training step does when it reads its loss.
+      await out[out.length - 1].data();
+      tf.dispose(out);
+    }
+    return performance.now() - t0;
+  },
+  async passCostRuns({ variant, runs }) {
+    await use('webgl');
+    const x = tf.tensor2d(seededValues(7, PASS_COST_SHAPE[0] * PASS_COST_SHAPE[1]), PASS_COST_SHAPE);
+    try {
+      return await runPassCost(x, variant, runs);
+    } finally {
+      x.dispose();
+    }
   },
 };
 

@@ -1,77 +1,47 @@
 /**
- * Load-robust companion of run.ts: the CPU time that the browser's processes (the GPU process
- * that runs SwiftShader, the renderer that runs tfjs) spend per DHT or per whole-model
- * training step, read from /proc (Linux) around each call. On a machine shared with other
- * jobs the wall times of run.ts swing by ±50 % between runs, while the CPU time a
- * computation consumes changes far less with the load. Variants alternate round by round;
+ * Load-robust companion of run.ts: the CPU time that the browser's processes spend per DHT or
+ * per whole-model training step (process-cpu.ts). Variants alternate round by round;
  * medians are reported, with the wall times beside them. Printed only (docs untouched).
  *
  * Run from packages/tfjs:
- *   npx tsx --conditions=@ssh-peft/source bench/browser/cpu-time.ts [--rounds=7] [--dht] [--model[=webgl|webgpu]]
+ *   npx tsx --conditions=@ssh-peft/source bench/browser/cpu-time.ts [--rounds=7] [--dht] [--model[=webgl|webgpu]] [--adapter[=webgl|webgpu]] [--pass-cost]
  * `--dht` times the webgl pass layouts on the whole model's DHT shapes, `--model` the
- * whole-model step variants of model-step.ts (default: both, webgl).
+ * whole-model step variants of model-step.ts (default: both, webgl), `--adapter` each
+ * adapter's own kernels on the whole model's shapes (adapter-work.ts: LoRA r = 8's rank-r
+ * matMuls, SSH's transforms, mixes and ∂c, the part of SSH's that ∂L/∂c needs without the dense
+ * weight gradient, and ∂L/∂c through it), `--pass-cost` what a webgl pass over [512, 1024] costs
+ * apart from its arithmetic (pass-cost.ts), next to a DHT pass of the kernel.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowserSession } from '../../test/browser/harness/browser-session';
 import type { GpuBackendName, PlanVariant } from '../../test/browser/harness/harness-api';
 import type { TrainingBenchApi } from './bench-page-entry';
 import { MODEL_SHAPE } from './model-step';
+import { ADAPTER_WORKS } from './adapter-work';
+import { PASS_COST_SHAPE, PASS_COST_VARIANTS } from './pass-cost';
+import { measureCpu, withNewChromiumPids } from './process-cpu';
 import { WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const TICKS_PER_SECOND = 100;
-
-function chromiumPids(): Set<number> {
-  const pids = new Set<number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('chromium')) pids.add(Number(entry));
-    } catch {
-      // The process ended while listing.
-    }
-  }
-  return pids;
-}
-
-/** User + system CPU time (ms) of `pids`, counting processes that have ended as 0 from then on. */
-function cpuMs(pids: Iterable<number>): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Ended.
-    }
-  }
-  return (ticks * 1000) / TICKS_PER_SECOND;
-}
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 async function main(): Promise<void> {
   const arg = (name: string) => process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   const rounds = Number(arg('rounds')?.split('=')[1] ?? 7);
-  const dht = arg('dht') !== undefined || arg('model') === undefined;
+  const adapterArg = arg('adapter');
+  const passCost = arg('pass-cost') !== undefined;
+  const onlyOthers = adapterArg === undefined && !passCost;
+  const dht = arg('dht') !== undefined || (arg('model') === undefined && onlyOthers);
   const modelArg = arg('model');
-  const model = modelArg !== undefined || arg('dht') === undefined;
+  const model = modelArg !== undefined || (arg('dht') === undefined && onlyOthers);
   const modelBackend = (modelArg?.split('=')[1] ?? 'webgl') as GpuBackendName;
 
-  const before = chromiumPids();
-  const session = await openBrowserSession(resolve(here, 'bench-page-entry.ts'));
-  const mine = [...chromiumPids()].filter((p) => !before.has(p));
+  const { value: session, pids: mine } = await withNewChromiumPids(() => openBrowserSession(resolve(here, 'bench-page-entry.ts')));
   const bench = <K extends keyof TrainingBenchApi>(name: K, a: Parameters<TrainingBenchApi[K]>[0]) =>
     session.page.evaluate(([n, x]) => (window as unknown as { sshTrainingBench: Record<string, (v: unknown) => Promise<unknown>> }).sshTrainingBench[n](x), [name, a] as const) as ReturnType<TrainingBenchApi[K]>;
-  const measure = async (fn: () => Promise<unknown>) => {
-    const c0 = cpuMs(mine);
-    const t0 = performance.now();
-    await fn();
-    return { cpu: cpuMs(mine) - c0, wall: performance.now() - t0 };
-  };
+  const measure = (fn: () => Promise<unknown>) => measureCpu(mine, fn);
   try {
     await session.call('init');
     if (dht) {
@@ -99,6 +69,43 @@ async function main(): Promise<void> {
         for (const plan of plans) {
           console.log(`webgl DHT [${rows}, ${n}] ${plan.label}: CPU ${median(cpu.get(plan.label) as number[]).toFixed(1)} ms, wall ${median(wall.get(plan.label) as number[]).toFixed(1)} ms per transform`);
         }
+      }
+    }
+    if (passCost) {
+      const runs = 20;
+      const [rows, n] = PASS_COST_SHAPE;
+      // The kernel's radix-4 pass on the same shape: N = 1024 is five such passes.
+      const plan = { label: 'DHT', directMaxLength: WEBGL_DIRECT_MAX_LENGTH, radices: [...WEBGL_RADICES], webglLayout: 'mirrored' as const };
+      const labels = [...PASS_COST_VARIANTS, 'DHT pass (mirrored, radix 4; a fifth of the transform)'];
+      const cpu = new Map<string, number[]>(labels.map((l) => [l, []]));
+      for (let round = 0; round < rounds + 1; round++) {
+        for (const variant of PASS_COST_VARIANTS) {
+          const m = await measure(() => bench('passCostRuns', { variant, runs }));
+          if (round > 0) cpu.get(variant)?.push(m.cpu / runs);
+        }
+        const m = await measure(() => bench('dhtRuns', { backend: 'webgl', n, rows, plan, runs: runs / 5 }));
+        if (round > 0) cpu.get(labels[labels.length - 1])?.push(m.cpu / runs);
+      }
+      for (const label of labels) console.log(`webgl pass over [${rows}, ${n}] | ${label}: CPU ${median(cpu.get(label) as number[]).toFixed(1)} ms`);
+    }
+    if (adapterArg !== undefined) {
+      const backend = (adapterArg.split('=')[1] ?? 'webgl') as GpuBackendName;
+      const runs = 3;
+      const cpu = new Map<string, number[]>(ADAPTER_WORKS.map((w) => [w, []]));
+      const wall = new Map<string, number[]>(ADAPTER_WORKS.map((w) => [w, []]));
+      for (let round = 0; round < rounds + 1; round++) {
+        for (const work of ADAPTER_WORKS) {
+          const m = await measure(() => bench('adapterRuns', { backend, work, runs }));
+          if (round === 0) continue; // shader compilation, uploads
+          cpu.get(work)?.push(m.cpu / runs);
+          wall.get(work)?.push(m.wall / runs);
+        }
+      }
+      const lora = median(cpu.get('lora') as number[]);
+      for (const work of ADAPTER_WORKS) {
+        const c = median(cpu.get(work) as number[]);
+        const range = `${Math.min(...(cpu.get(work) as number[])).toFixed(0)}…${Math.max(...(cpu.get(work) as number[])).toFixed(0)}`;
+        console.log(`${backend} adapter kernels per step | ${work}: CPU ${c.toFixed(0)} ms (range ${range}; ${(c / lora).toFixed(2)}× LoRA's), wall ${median(wall.get(work) as number[]).toFixed(0)} ms`);
       }
     }
     if (model) {

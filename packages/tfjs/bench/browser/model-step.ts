@@ -26,6 +26,8 @@ export interface ModelStepRow {
   ms: number;
   peakBytes: number;
   kernels: Array<{ name: string; ms: number }>;
+  /** matMul kernels of the profiled step by input shapes (`run.ts --model-only` prints the largest). */
+  matMuls: Array<{ name: string; ms: number }>;
 }
 
 function buildModel(): tfl.LayersModel {
@@ -41,14 +43,20 @@ function buildModel(): tfl.LayersModel {
   return tfl.model({ inputs: input, outputs: dense(classes, 'head', 5, 'softmax').apply(pooled) as tfl.SymbolicTensor });
 }
 
-async function kernelTimes(profile: { kernels: Array<{ name: string; kernelTimeMs: unknown }> }): Promise<Array<{ name: string; ms: number }>> {
-  const byName = new Map<string, number>();
+type ProfiledKernel = { name: string; kernelTimeMs: unknown; inputShapes?: unknown };
+
+/** Kernel times of a profile summed under `keyOf` (skipping kernels without one), largest first. */
+async function kernelTimes(profile: { kernels: ProfiledKernel[] }, keyOf: (k: ProfiledKernel) => string | null = (k) => k.name): Promise<Array<{ name: string; ms: number }>> {
+  const byKey = new Map<string, number>();
   for (const k of profile.kernels) {
     const t = await k.kernelTimeMs;
-    if (typeof t === 'number') byName.set(k.name, (byName.get(k.name) ?? 0) + t);
+    const key = keyOf(k);
+    if (typeof t === 'number' && key !== null) byKey.set(key, (byKey.get(key) ?? 0) + t);
   }
-  return [...byName].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+  return [...byKey].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
 }
+
+const matMulByShapes = (k: ProfiledKernel) => (/MatMul/.test(k.name) ? `${k.name} ${JSON.stringify(k.inputShapes)}` : null);
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
@@ -150,7 +158,14 @@ export async function benchModelStep(repeats: number): Promise<ModelStepRow[]> {
       await step(name, model);
     });
     const trainable = model.trainableWeights.reduce((a, w) => a + (w.shape as number[]).reduce((p, d) => p * d, 1), 0);
-    rows.push({ variant: name, trainable, ms: median(times.get(name) as number[]), peakBytes: profile.peakBytes, kernels: await kernelTimes(profile as never) });
+    rows.push({
+      variant: name,
+      trainable,
+      ms: median(times.get(name) as number[]),
+      peakBytes: profile.peakBytes,
+      kernels: await kernelTimes(profile as never),
+      matMuls: await kernelTimes(profile as never, matMulByShapes),
+    });
   }
   dispose();
   return rows;

@@ -23,10 +23,12 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CHROMIUM_PATH, openBrowserSession, type BrowserSession } from '../../test/browser/harness/browser-session';
+import { BROWSER_GPU, CHROMIUM_PATH, openBrowserSession, type BrowserSession } from '../../test/browser/harness/browser-session';
 import type { BenchDhtResult, GpuBackendName, PlanVariant, Timing } from '../../test/browser/harness/harness-api';
 import type { BrowserStepResult } from './training-step-async';
 import type { TrainingBenchApi } from './bench-page-entry';
+import { ADAPTER_WORKS, type AdapterWork } from './adapter-work';
+import { measureCpu, withNewChromiumPids } from './process-cpu';
 import { GATHER_MIX_SSH_VARIANT, PACKED_PASSES_SSH_VARIANT, MODEL_SHAPE, type ModelStepRow } from './model-step';
 import { updateDocSection } from '../doc-section';
 import { WEBGL_BLUESTEIN_MIN_PRIME, WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
@@ -92,6 +94,8 @@ export interface BrowserBenchReport {
   layouts: Array<{ rows: number; n: number; result: BenchDhtResult }>;
   training: Array<{ backend: GpuBackendName; dIn: number; dOut: number; rows: BrowserStepResult[] }>;
   model: Array<{ backend: GpuBackendName; rows: ModelStepRow[] }>;
+  /** Each adapter's own kernels on the whole model's shapes: CPU ms of the browser's processes per step, one entry per round. */
+  adapterWork: Array<{ backend: GpuBackendName; cpuMs: Record<AdapterWork, number[]> }>;
   options: BrowserBenchOptions;
   /** Wall time of the whole run (s). */
   seconds: number;
@@ -104,7 +108,7 @@ function radicesOf(backend: GpuBackendName): number[] {
 /** Runs every measurement in one browser session. */
 export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BROWSER_BENCH, log: (line: string) => void = () => {}): Promise<BrowserBenchReport> {
   const started = performance.now();
-  const session: BrowserSession = await openBrowserSession(BENCH_ENTRY);
+  const { value: session, pids } = await withNewChromiumPids<BrowserSession>(() => openBrowserSession(BENCH_ENTRY));
   try {
     const init = await session.call('init');
     if (!init.webgpuAdapter) throw new Error('WebGPU adapter unavailable in the page: cannot benchmark the webgpu kernel');
@@ -115,7 +119,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
       // The version line is informative only.
     }
     const report: BrowserBenchReport = {
-      environment: `${version}; WebGL${init.webglVersion} + WebGPU adapter ${init.webgpuAdapterInfo} (SwiftShader, CPU)`,
+      environment: `${version}; WebGL${init.webglVersion} on ${init.webglRenderer} + WebGPU adapter ${init.webgpuAdapterInfo} (renderer choice \`SSH_PEFT_BROWSER_GPU=${BROWSER_GPU}\`)`,
       op: [],
       shortRows: [],
       bluestein: [],
@@ -123,6 +127,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
       layouts: [],
       training: [],
       model: [],
+      adapterWork: [],
       options,
       seconds: 0,
     };
@@ -202,6 +207,8 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
           { backend, repeats: options.modelRepeats },
         );
         report.model.push({ backend, rows });
+        log(`adapter kernels ${backend}`);
+        report.adapterWork.push({ backend, cpuMs: await timeAdapterWork(session, pids, backend, Math.max(5, options.modelRepeats)) });
       }
     }
     if (session.pageErrors.length > 0) throw new Error(`the page reported errors during the bench:\n${session.pageErrors.join('\n')}`);
@@ -210,6 +217,24 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Each adapter's own kernels (adapter-work.ts) per step of the whole model, by the CPU time of
+ * the browser's processes: `rounds` rounds after a warm-up, the works alternating within each.
+ */
+async function timeAdapterWork(session: BrowserSession, pids: number[], backend: GpuBackendName, rounds: number): Promise<Record<AdapterWork, number[]>> {
+  const runs = 3;
+  const cpu = Object.fromEntries(ADAPTER_WORKS.map((w) => [w, [] as number[]])) as Record<AdapterWork, number[]>;
+  for (let round = 0; round <= rounds; round++) {
+    for (const work of ADAPTER_WORKS) {
+      const m = await measureCpu(pids, () =>
+        session.page.evaluate((a) => (window as unknown as { sshTrainingBench: TrainingBenchApi }).sshTrainingBench.adapterRuns(a), { backend, work, runs }),
+      );
+      if (round > 0) cpu[work].push(m.cpu / runs); // round 0 compiles the shaders and uploads the tables
+    }
+  }
+  return cpu;
 }
 
 const ms = (t: Timing | null | undefined) => (t ? `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(0)} ms${t.runs === 1 ? ' (1 run)' : ''}` : '—');
@@ -342,6 +367,53 @@ export function renderLayoutTable(r: BrowserBenchReport): string[] {
   return lines;
 }
 
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+/** The adapters' own kernels on the whole model's shapes, and what that says about the step. */
+export function renderAdapterWork(r: BrowserBenchReport): string[] {
+  if (r.adapterWork.length === 0) return [];
+  const m = MODEL_SHAPE;
+  const lines = [
+    '',
+    '#### What each adapter adds: its own kernels alone, on the whole model\'s shapes',
+    '',
+    `bench/browser/adapter-work.ts runs, per step, only the kernels an adapter adds to the three adapted layers`,
+    `(x: [${m.batch * m.seq}, d_in], dy: [${m.batch * m.seq}, d_out]; no frozen matMul, no optimizer), timed by the CPU time of the`,
+    'browser\'s processes (what the renderer spends; a loaded machine disturbs it less than wall time), median',
+    'and range over the rounds. *LoRA r = 8*: its six rank-8 matMuls per layer (five on the first, which needs',
+    'no ∂L/∂x). *SSH*: the factored route as sshLinear runs it (DHT of x, mix, DHT; DHT of dy, ∂L/∂c,',
+    'and the transposed mix and DHT for ∂L/∂x). *SSH floor*: what ∂L/∂c = Σ_t DHT(x)[t, u]·DHT(dy)[t, v]',
+    'needs on every route that does not form the dense weight gradient — the transform of x over d_in, the',
+    'transform of dy over d_out and the reduction; a route that folded ΔW into the frozen matMul would save',
+    'the other transforms, never these. *SSH via xᵀ·dy*: ∂L/∂c the other way, from the weight gradient',
+    'G = xᵀ·dy of full fine-tuning (T·d_in·d_out multiply-adds), its 2D DHT and a gather of the n positions.',
+    '',
+    '| backend | LoRA r=8 own kernels | SSH own kernels | SSH / LoRA | SSH floor | floor / LoRA | SSH ∂L/∂c via xᵀ·dy | that / LoRA |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const cell = (v: number[]) => `${median(v).toFixed(0)} ms (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)})`;
+  const verdicts: string[] = [];
+  for (const { backend, cpuMs } of r.adapterWork) {
+    const lora = median(cpuMs.lora);
+    const ssh = median(cpuMs.ssh);
+    const floor = median(cpuMs['ssh-floor']);
+    const viaGrad = median(cpuMs['ssh-weight-grad']);
+    lines.push(
+      `| ${backend} | ${cell(cpuMs.lora)} | ${cell(cpuMs.ssh)} | ${(ssh / lora).toFixed(2)}× | ${cell(cpuMs['ssh-floor'])} | ${(floor / lora).toFixed(2)}× | ` +
+        `${cell(cpuMs['ssh-weight-grad'])} | ${(viaGrad / lora).toFixed(2)}× |`,
+    );
+    verdicts.push(
+      Math.min(floor, viaGrad) > lora
+        ? `* ${backend}: ∂L/∂c alone costs at least ${(Math.min(floor, viaGrad) / lora).toFixed(2)}× LoRA's own kernels whichever way it is computed, so on this renderer no route of the op brings SSH's step under LoRA's; only cheaper transforms could.`
+        : ssh > lora
+          ? `* ${backend}: SSH's kernels cost ${(ssh / lora).toFixed(2)}× LoRA's, but the floor is ${(floor / lora).toFixed(2)}×: a route with fewer transforms could close the gap.`
+          : `* ${backend}: SSH's own kernels cost ${(ssh / lora).toFixed(2)}× LoRA's.`,
+    );
+  }
+  lines.push('', ...verdicts);
+  return lines;
+}
+
 /** The markdown of the training-step section. */
 export function renderTrainingSection(r: BrowserBenchReport): string {
   const o = r.options;
@@ -450,6 +522,7 @@ export function renderTrainingSection(r: BrowserBenchReport): string {
       lines.push(`* ${backend}: ${(ssh.ms / lora.ms).toFixed(2)}×${before}${beforeMix}`);
     }
   }
+  lines.push(...renderAdapterWork(r));
   return lines.join('\n');
 }
 
@@ -479,6 +552,7 @@ async function main(): Promise<void> {
         const total = row.kernels.reduce((a, k) => a + k.ms, 0);
         const top = row.kernels.slice(0, 8).map((k) => `${k.name} ${k.ms.toFixed(0)}`);
         console.log(`${backend} | ${row.variant} | Σ kernels ${total.toFixed(0)} ms | ${top.join(', ')}`);
+        console.log(`${backend} | ${row.variant} | largest matMuls (input shapes): ${row.matMuls.slice(0, 6).map((k) => `${k.name} ${k.ms.toFixed(0)}`).join(', ')}`);
       }
     }
     return;

@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { HarnessApi } from './harness-api';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../../tools/chromium';
+import { BROWSER_GPU, CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../../tools/chromium';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH };
+export { BROWSER_GPU, CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** Chromium is missing or did not start. Never turned into a skip: CI must see it. */
 export class BrowserUnavailableError extends Error {

@@ -8,6 +8,8 @@ export interface InitReport {
   webgpuAdapter: boolean;
   webgpuAdapterInfo: string;
   webglVersion: number;
+  /** The WebGL renderer string (WEBGL_debug_renderer_info), e.g. ANGLE on SwiftShader or llvmpipe. */
+  webglRenderer: string;
   webglFloat32Render: boolean;
   backends: Record<string, boolean>;
 }

@@ -62,6 +62,14 @@ function makeInput(shape: number[], values: Float32Array, layout: 'upload' | 'pa
   });
 }
 
+/** The renderer string a WebGL2 context reports (the unmasked one where the extension exists). */
+function webglRenderer(): string {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (gl === null) return 'none';
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info === null ? gl.RENDERER : info.UNMASKED_RENDERER_WEBGL));
+}
+
 const harness: HarnessApi = {
   async init() {
     registerGpuKernels();
@@ -80,6 +88,7 @@ const harness: HarnessApi = {
       webgpuAdapter: adapter !== null,
       webgpuAdapterInfo: adapter?.info ? `${adapter.info.vendor ?? '?'} / ${adapter.info.architecture ?? '?'}` : 'none',
       webglVersion: tf.env().getNumber('WEBGL_VERSION'),
+      webglRenderer: webglRenderer(),
       webglFloat32Render: tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'),
       backends,
     };
