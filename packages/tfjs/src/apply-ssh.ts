@@ -9,6 +9,7 @@ import { SshAdapterMismatchError, SshBudgetError, SshOptionError, SshTargetError
 import { SshDense } from './layers/ssh-dense';
 import type { SshPath } from './ops/ssh-linear';
 import { SshHandle } from './ssh-handle';
+import { useLazyLinearDenseGradients } from './surgery/lazy-linear-dense';
 import type { LayerSelector } from './surgery/targets';
 import { readDenseTargets, wrapDenseLayers } from './surgery/wrap';
 
@@ -247,5 +248,6 @@ export function attachSSH(model: tfl.LayersModel): SshHandle {
     })),
     { variant, normalization },
   );
+  useLazyLinearDenseGradients(model);
   return new SshHandle(model, layers, adapter, list[0].adapterName);
 }

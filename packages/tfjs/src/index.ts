@@ -40,6 +40,7 @@ export { AdapterHandle, type ParameterSummary } from './handle';
 export { SshHandle, type AttachAdapterOptions } from './ssh-handle';
 export { applySSH, attachSSH, DEFAULT_SSH_ALPHA, DEFAULT_ENERGY_RATIO, type ApplySshOptions, type SshWrapOptions } from './apply-ssh';
 export { type LayerSelector } from './surgery/targets';
+export { useLazyLinearDenseGradients } from './surgery/lazy-linear-dense';
 export * as baselines from './baselines/index';
 export { sparseMix } from './ops/sparse-mix';
 export {

@@ -5,6 +5,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { AdaptedDense, readDense, type AdaptedDenseArgs } from '../layers/adapted-dense';
 import { freezeAllExcept, rebuildWithReplacements } from './rebuild';
+import { useLazyLinearDenseGradients } from './lazy-linear-dense';
 import { resolveDenseTargets, selectLayers, type LayerSelector } from './targets';
 
 /** A Dense layer about to be wrapped: its config-derived args and its weights' values. */
@@ -33,7 +34,9 @@ export function readDenseTargets(model: tfl.LayersModel, targets: unknown): Dens
 
 /**
  * Replaces each target with `make(target)` (W0 and bias copied in), rebuilds the graph,
- * and freezes every layer except the new ones and those `trainable` selects.
+ * freezes every layer except the new ones and those `trainable` selects, and stops the
+ * linear Dense layers left from computing weight gradients nobody asks for
+ * (./lazy-linear-dense.ts).
  */
 export function wrapDenseLayers<L extends AdaptedDense>(
   model: tfl.LayersModel,
@@ -58,5 +61,6 @@ export function wrapDenseLayers<L extends AdaptedDense>(
     (replacements.get(target.layer) as L).copyBaseFrom(kernel, bias);
   }
   freezeAllExcept(rebuilt, keep);
+  useLazyLinearDenseGradients(rebuilt);
   return { model: rebuilt, layers };
 }
