@@ -2,7 +2,7 @@ import { largestRemainder } from './allocate';
 import { assembleLayer } from './assemble';
 import { SelectionInputError, SelectionOptionError } from './errors';
 import { createRandom, layerStreamSeed } from './random';
-import { drawOutside, firstOutside, PermutationStream, prefixHolding, type Draws, type RankBoundary } from './random-positions';
+import { drawOutside, PermutationStream, prefixHolding, takeOutside, type Draws, type RankBoundary } from './random-positions';
 import type { PositionSelector, ScoredLayer } from './scored-layer';
 import { countEnergiesAtLeast, energyWords, FIRST_DIGIT_BINS, HI } from './energy-keys';
 import { boundaryDigit, countScoreDigits, digitFloor, SCORE_DIGIT_BINS } from './score-digits';
@@ -578,13 +578,7 @@ export class GlobalSelector implements PositionSelector {
       const all = mergeSets(layer.reservedIndices, layer.reservedEnergies, layer.extraIndices.subarray(0, layer.extraCount), layer.extraEnergies.subarray(0, layer.extraCount));
       const best = bestOf(all.indices, all.energies, energyCount);
       const randomCount = counts[i]! - energyCount;
-      const slots = firstOutside(layer.draws, best.boundary, randomCount);
-      const randomIndices = new Uint32Array(randomCount);
-      const randomEnergies = new Float64Array(randomCount);
-      for (let r = 0; r < randomCount; r++) {
-        randomIndices[r] = layer.draws.positions[slots[r]!]!;
-        randomEnergies[r] = layer.draws.energies[slots[r]!]!;
-      }
+      const random = takeOutside(layer.draws, best.boundary, randomCount);
       return assembleLayer({
         name: layer.name,
         rows: layer.rows,
@@ -594,8 +588,8 @@ export class GlobalSelector implements PositionSelector {
         energyIndices: best.indices,
         energyEnergies: best.energies,
         energyAscending: true,
-        randomIndices,
-        randomEnergies,
+        randomIndices: random.indices,
+        randomEnergies: random.energies,
       });
     });
   }

@@ -1,7 +1,7 @@
 import { assembleLayer } from './assemble';
 import { SelectionInputError } from './errors';
 import { createRandom, layerStreamSeed } from './random';
-import { drawOutside, firstOutside, PermutationStream, type RankBoundary } from './random-positions';
+import { drawOutside, PermutationStream, takeOutside, type RankBoundary } from './random-positions';
 import { referenceEnergyCount } from './reference-count';
 import type { PositionSelector, ScoredLayer } from './scored-layer';
 import { topEnergyPositions } from './top-energy';
@@ -57,13 +57,7 @@ export class PerLayerSelector implements PositionSelector {
     const randomCount = count - energyIndices.length;
     const stream = new PermutationStream(createRandom(layerStreamSeed(options.seed, layer.name)), positions);
     const draws = drawOutside(stream, layer.spectrum, boundary, randomCount);
-    const slots = firstOutside(draws, boundary, randomCount);
-    const randomIndices = new Uint32Array(randomCount);
-    const randomEnergies = new Float64Array(randomCount);
-    for (let r = 0; r < randomCount; r++) {
-      randomIndices[r] = draws.positions[slots[r]!]!;
-      randomEnergies[r] = draws.energies[slots[r]!]!;
-    }
+    const random = takeOutside(draws, boundary, randomCount);
     return assembleLayer({
       name: layer.name,
       rows: layer.rows,
@@ -73,8 +67,8 @@ export class PerLayerSelector implements PositionSelector {
       energyIndices,
       energyEnergies,
       energyAscending: threshold === undefined,
-      randomIndices,
-      randomEnergies,
+      randomIndices: random.indices,
+      randomEnergies: random.energies,
     });
   }
 

@@ -105,6 +105,18 @@ export function firstOutside(draws: Draws, boundary: RankBoundary | undefined, c
   return slots;
 }
 
+/** Positions and energies of the first `count` drawn entries outside `boundary`, in draw order (a plan's random share). */
+export function takeOutside(draws: Draws, boundary: RankBoundary | undefined, count: number): { indices: Uint32Array; energies: Float64Array } {
+  const slots = firstOutside(draws, boundary, count);
+  const indices = new Uint32Array(count);
+  const energies = new Float64Array(count);
+  for (let r = 0; r < count; r++) {
+    indices[r] = draws.positions[slots[r]!]!;
+    energies[r] = draws.energies[slots[r]!]!;
+  }
+  return { indices, energies };
+}
+
 /** Length of the shortest prefix of `draws` holding `wanted` entries outside `boundary` (all of it if fewer). */
 export function prefixHolding(draws: Draws, boundary: RankBoundary | undefined, wanted: number): number {
   if (wanted === 0) return 0;

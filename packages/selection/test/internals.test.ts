@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { largestRemainder } from '../src/allocate';
 import { createRandom, layerStreamSeed } from '../src/random';
-import { drawOutside, firstOutside, PermutationStream, prefixHolding, randomPermutationPrefix, type RankBoundary } from '../src/random-positions';
+import { drawOutside, firstOutside, PermutationStream, prefixHolding, randomPermutationPrefix, takeOutside, type RankBoundary } from '../src/random-positions';
 import { RankedHeap } from '../src/ranked-heap';
 import { topEnergyPositions, type TopKMethod } from '../src/top-energy';
 import { denseShuffle, fullSortByEnergy } from './reference';
@@ -109,7 +109,7 @@ describe('randomPermutationPrefix (sparse Fisher–Yates) against the dense shuf
   });
 });
 
-describe('drawOutside / firstOutside / prefixHolding against their plain definitions', () => {
+describe('drawOutside / firstOutside / takeOutside / prefixHolding against their plain definitions', () => {
   it('draw until `wanted` entries rank below the boundary; first-outside and shortest-prefix agree with filtering', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 200 }), fc.integer(), fc.nat(), fc.nat(), fc.nat(), (n, seed, b0, w0, c0) => {
@@ -128,6 +128,9 @@ describe('drawOutside / firstOutside / prefixHolding against their plain definit
         expect(Array.from(draws.energies)).toEqual(Array.from(draws.positions, (p) => spectrum[p]! ** 2));
         const count = c0 % (wanted + 1);
         expect(Array.from(firstOutside(draws, boundary, count), (s) => draws.positions[s])).toEqual(outsideOrder.slice(0, count));
+        const taken = takeOutside(draws, boundary, count);
+        expect(Array.from(taken.indices)).toEqual(outsideOrder.slice(0, count));
+        expect(Array.from(taken.energies)).toEqual(outsideOrder.slice(0, count).map((p) => spectrum[p]! ** 2));
         const keep = prefixHolding(draws, boundary, count);
         expect(keep).toBe(count === 0 ? 0 : Array.from(draws.positions).indexOf(outsideOrder[count - 1]!) + 1);
       }),
