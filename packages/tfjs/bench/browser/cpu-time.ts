@@ -19,6 +19,7 @@ import type { GpuBackendName, PlanVariant } from '../../test/browser/harness/har
 import type { TrainingBenchApi } from './bench-page-entry';
 import { MODEL_SHAPE } from './model-step';
 import { ADAPTER_WORKS } from './adapter-work';
+import { timeAdapterWork } from './run';
 import { PASS_COST_SHAPE, PASS_COST_VARIANTS } from './pass-cost';
 import { measureCpu, withNewChromiumPids } from './process-cpu';
 import { WEBGL_DIRECT_MAX_LENGTH, WEBGL_RADICES } from '../../src/kernels/webgl/dht-webgl';
@@ -90,22 +91,12 @@ async function main(): Promise<void> {
     }
     if (adapterArg !== undefined) {
       const backend = (adapterArg.split('=')[1] ?? 'webgl') as GpuBackendName;
-      const runs = 3;
-      const cpu = new Map<string, number[]>(ADAPTER_WORKS.map((w) => [w, []]));
-      const wall = new Map<string, number[]>(ADAPTER_WORKS.map((w) => [w, []]));
-      for (let round = 0; round < rounds + 1; round++) {
-        for (const work of ADAPTER_WORKS) {
-          const m = await measure(() => bench('adapterRuns', { backend, work, runs }));
-          if (round === 0) continue; // shader compilation, uploads
-          cpu.get(work)?.push(m.cpu / runs);
-          wall.get(work)?.push(m.wall / runs);
-        }
-      }
-      const lora = median(cpu.get('lora') as number[]);
+      const { cpu, wall } = await timeAdapterWork(session, mine, backend, rounds);
+      const lora = median(cpu.lora);
       for (const work of ADAPTER_WORKS) {
-        const c = median(cpu.get(work) as number[]);
-        const range = `${Math.min(...(cpu.get(work) as number[])).toFixed(0)}…${Math.max(...(cpu.get(work) as number[])).toFixed(0)}`;
-        console.log(`${backend} adapter kernels per step | ${work}: CPU ${c.toFixed(0)} ms (range ${range}; ${(c / lora).toFixed(2)}× LoRA's), wall ${median(wall.get(work) as number[]).toFixed(0)} ms`);
+        const c = median(cpu[work]);
+        const range = `${Math.min(...cpu[work]).toFixed(0)}…${Math.max(...cpu[work]).toFixed(0)}`;
+        console.log(`${backend} adapter kernels per step | ${work}: CPU ${c.toFixed(0)} ms (range ${range}; ${(c / lora).toFixed(2)}× LoRA's), wall ${median(wall[work]).toFixed(0)} ms`);
       }
     }
     if (model) {

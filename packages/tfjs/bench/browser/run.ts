@@ -208,7 +208,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
         );
         report.model.push({ backend, rows });
         log(`adapter kernels ${backend}`);
-        report.adapterWork.push({ backend, cpuMs: await timeAdapterWork(session, pids, backend, Math.max(5, options.modelRepeats)) });
+        report.adapterWork.push({ backend, cpuMs: (await timeAdapterWork(session, pids, backend, Math.max(5, options.modelRepeats))).cpu });
       }
     }
     if (session.pageErrors.length > 0) throw new Error(`the page reported errors during the bench:\n${session.pageErrors.join('\n')}`);
@@ -221,20 +221,30 @@ export async function runBrowserBench(options: BrowserBenchOptions = DEFAULT_BRO
 
 /**
  * Each adapter's own kernels (adapter-work.ts) per step of the whole model, by the CPU time of
- * the browser's processes: `rounds` rounds after a warm-up, the works alternating within each.
+ * the browser's processes `pids` (and wall time): `rounds` rounds after a warm-up, the works
+ * alternating within each; ms per step, one entry per round. Shared with cpu-time.ts `--adapter`.
  */
-async function timeAdapterWork(session: BrowserSession, pids: number[], backend: GpuBackendName, rounds: number): Promise<Record<AdapterWork, number[]>> {
+export async function timeAdapterWork(
+  session: BrowserSession,
+  pids: number[],
+  backend: GpuBackendName,
+  rounds: number,
+): Promise<{ cpu: Record<AdapterWork, number[]>; wall: Record<AdapterWork, number[]> }> {
   const runs = 3;
-  const cpu = Object.fromEntries(ADAPTER_WORKS.map((w) => [w, [] as number[]])) as Record<AdapterWork, number[]>;
+  const perWork = () => Object.fromEntries(ADAPTER_WORKS.map((w) => [w, [] as number[]])) as Record<AdapterWork, number[]>;
+  const cpu = perWork();
+  const wall = perWork();
   for (let round = 0; round <= rounds; round++) {
     for (const work of ADAPTER_WORKS) {
       const m = await measureCpu(pids, () =>
         session.page.evaluate((a) => (window as unknown as { sshTrainingBench: TrainingBenchApi }).sshTrainingBench.adapterRuns(a), { backend, work, runs }),
       );
-      if (round > 0) cpu[work].push(m.cpu / runs); // round 0 compiles the shaders and uploads the tables
+      if (round === 0) continue; // round 0 compiles the shaders and uploads the tables
+      cpu[work].push(m.cpu / runs);
+      wall[work].push(m.wall / runs);
     }
   }
-  return cpu;
+  return { cpu, wall };
 }
 
 const ms = (t: Timing | null | undefined) => (t ? `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(0)} ms${t.runs === 1 ? ' (1 run)' : ''}` : '—');
